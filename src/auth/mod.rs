@@ -1,0 +1,175 @@
+//! Header API-key authentication. The expected keys live in Secrets Manager; they are cached for a
+//! TTL across warm invocations, refreshed at most once per interval when an unknown key arrives
+//! (so a rotated key works within seconds without letting bad keys hammer Secrets Manager), and
+//! kept past their TTL when Secrets Manager is down.
+
+mod keys;
+mod secrets;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use lambda_http::http::HeaderMap;
+use thiserror::Error;
+use tokio::sync::Mutex;
+
+pub use keys::{ApiKeys, KeyFormatError};
+pub use secrets::{SecretError, SecretSource};
+
+use crate::aws::AwsContext;
+use crate::config::HeaderAuthSettings;
+
+/// Why a request is not let through.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum AuthError {
+    /// Missing or wrong key: the same answer for both (401).
+    #[error("missing or invalid API key")]
+    Unauthorized,
+    /// The keys cannot be read right now (503, retry later).
+    #[error("API keys are unavailable")]
+    Unavailable,
+}
+
+#[derive(Debug, Default)]
+struct CacheState {
+    keys: Option<ApiKeys>,
+    fetched_at: Option<Instant>,
+    last_attempt: Option<Instant>,
+}
+
+/// Checks the API key of a request.
+#[derive(Debug)]
+pub struct Authenticator {
+    header: String,
+    cache_ttl: Duration,
+    refresh_interval: Duration,
+    source: SecretSource,
+    state: Mutex<CacheState>,
+}
+
+impl Authenticator {
+    /// An authenticator for `settings`; nothing is fetched until the first request.
+    pub fn new(settings: &HeaderAuthSettings, aws: Arc<AwsContext>) -> Self {
+        Authenticator {
+            header: settings.header.clone(),
+            cache_ttl: settings.cache_ttl,
+            refresh_interval: settings.refresh_interval,
+            source: SecretSource::new(aws, settings.secret_id.clone(), settings.rotation_window),
+            state: Mutex::new(CacheState::default()),
+        }
+    }
+
+    /// The header (lower-case) that carries the key.
+    pub fn header_name(&self) -> &str {
+        &self.header
+    }
+
+    /// Lets the request through, or says why not.
+    pub async fn check(&self, headers: &HeaderMap) -> Result<(), AuthError> {
+        let presented = presented_keys(headers, &self.header);
+        let mut state = self.state.lock().await;
+        let now = Instant::now();
+        let expired = state
+            .fetched_at
+            .is_none_or(|at| now.duration_since(at) >= self.cache_ttl);
+        if expired && self.may_fetch(&state, now) {
+            self.refresh(&mut state, now).await;
+        }
+        let Some(keys) = &state.keys else {
+            return Err(AuthError::Unavailable);
+        };
+        if presented.iter().any(|k| keys.matches(k)) {
+            return Ok(());
+        }
+        // An unknown key may be a freshly rotated one: look again, at most once per interval.
+        if presented.is_empty() || !self.may_fetch(&state, now) {
+            return Err(AuthError::Unauthorized);
+        }
+        self.refresh(&mut state, now).await;
+        match &state.keys {
+            Some(keys) if presented.iter().any(|k| keys.matches(k)) => Ok(()),
+            _ => Err(AuthError::Unauthorized),
+        }
+    }
+
+    fn may_fetch(&self, state: &CacheState, now: Instant) -> bool {
+        state
+            .last_attempt
+            .is_none_or(|at| now.duration_since(at) >= self.refresh_interval)
+    }
+
+    async fn refresh(&self, state: &mut CacheState, now: Instant) {
+        state.last_attempt = Some(now);
+        match self.source.fetch().await {
+            Ok(keys) => {
+                tracing::debug!(keys = keys.len(), "API keys loaded");
+                state.keys = Some(keys);
+                state.fetched_at = Some(now);
+            }
+            Err(error) if state.keys.is_some() => {
+                tracing::warn!(%error, "could not refresh the API keys; keeping the cached ones");
+            }
+            Err(error) => tracing::error!(%error, "could not load the API keys; answering 503"),
+        }
+    }
+}
+
+/// The keys a request presents: the configured header and `Authorization: Bearer <key>`.
+fn presented_keys<'a>(headers: &'a HeaderMap, header: &str) -> Vec<&'a [u8]> {
+    let mut keys = Vec::with_capacity(2);
+    for value in headers.get_all(header) {
+        let key = value.as_bytes().trim_ascii();
+        if !key.is_empty() {
+            keys.push(key);
+        }
+    }
+    for value in headers.get_all(lambda_http::http::header::AUTHORIZATION) {
+        let raw = value.as_bytes().trim_ascii();
+        if raw.len() > 7 && raw[..7].eq_ignore_ascii_case(b"bearer ") {
+            let key = raw[7..].trim_ascii();
+            if !key.is_empty() {
+                keys.push(key);
+            }
+        }
+    }
+    keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lambda_http::http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (k, v) in pairs {
+            map.append(*k, HeaderValue::from_static(v));
+        }
+        map
+    }
+
+    #[test]
+    fn the_configured_header_and_a_bearer_token_are_both_presented() {
+        let map = headers(&[("x-api-key", " k1 "), ("authorization", "Bearer k2")]);
+        assert_eq!(
+            presented_keys(&map, "x-api-key"),
+            vec![b"k1".as_slice(), b"k2".as_slice()]
+        );
+    }
+
+    #[test]
+    fn other_authorization_schemes_and_empty_values_present_nothing() {
+        let map = headers(&[
+            ("x-api-key", "  "),
+            ("authorization", "Basic a2V5"),
+            ("authorization", "Bearer "),
+        ]);
+        assert!(presented_keys(&map, "x-api-key").is_empty());
+    }
+
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        let map = headers(&[("authorization", "bearer k3")]);
+        assert_eq!(presented_keys(&map, "x-api-key"), vec![b"k3".as_slice()]);
+    }
+}

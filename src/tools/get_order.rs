@@ -1,0 +1,247 @@
+//! `get_order`: one order by its number, with lines, totals, shipping status and tracking.
+
+use std::sync::Arc;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{Annotations, CallContext, Tool, ToolError, ToolOutput};
+use crate::store::{Money, OrderDetails, OrderStore, StoreError};
+
+/// Arguments of `get_order`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GetOrderParams {
+    /// The order number the customer gave: 6 to 10 digits, without '#' or spaces, e.g. "1000001".
+    #[schemars(regex(pattern = r"^[0-9]{6,10}$"))]
+    pub order_number: String,
+}
+
+/// One line of the order.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct OrderLine {
+    /// Stock-keeping unit.
+    pub sku: String,
+    /// Product name.
+    pub name: String,
+    /// Units ordered.
+    pub quantity: u32,
+    /// Price of one unit.
+    pub unit_price: Money,
+}
+
+/// Shipping and tracking.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Tracking {
+    /// Carrier name.
+    pub carrier: String,
+    /// The carrier's tracking number.
+    pub tracking_number: String,
+    /// Link where the customer can follow the parcel.
+    pub tracking_url: String,
+    /// in_transit, out_for_delivery, delivered or returned.
+    pub status: String,
+    /// When the parcel left the warehouse (RFC 3339).
+    pub shipped_at: String,
+    /// Expected delivery date (YYYY-MM-DD), while in transit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub estimated_delivery: Option<String>,
+    /// When the parcel was delivered (RFC 3339).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivered_at: Option<String>,
+}
+
+/// The order as `structuredContent`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct GetOrderOutput {
+    /// The order number.
+    pub order_number: String,
+    /// pending, processing, shipped, delivered, cancelled or returned.
+    pub status: String,
+    /// Customer's name.
+    pub customer_name: String,
+    /// Customer's email.
+    pub customer_email: String,
+    /// When the order was placed (RFC 3339).
+    pub placed_at: String,
+    /// When the order last changed (RFC 3339).
+    pub updated_at: String,
+    /// Sum of the lines.
+    pub subtotal: Money,
+    /// Shipping charged.
+    pub shipping: Money,
+    /// Tax charged.
+    pub tax: Money,
+    /// What the customer paid.
+    pub total: Money,
+    /// The order's lines.
+    pub lines: Vec<OrderLine>,
+    /// Parcels shipped, newest last; empty until the order ships.
+    pub shipments: Vec<Tracking>,
+    /// Why the order was cancelled, for cancelled orders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cancel_reason: Option<String>,
+}
+
+/// Looks up one order.
+#[derive(Debug, Clone)]
+pub struct GetOrder {
+    store: Arc<OrderStore>,
+}
+
+impl GetOrder {
+    /// The tool over `store`.
+    pub fn new(store: Arc<OrderStore>) -> Self {
+        GetOrder { store }
+    }
+}
+
+impl Tool for GetOrder {
+    type Params = GetOrderParams;
+    type Output = GetOrderOutput;
+
+    const NAME: &'static str = "get_order";
+    const TITLE: &'static str = "Get order details";
+    const DESCRIPTION: &'static str = "Get one order by its order number, with line items, totals, shipping status and tracking.
+
+WHAT: Returns the order's status, when it was placed, every line (product, quantity, price), subtotal, shipping, tax and total, and for shipped orders the carrier, tracking number, tracking link and expected delivery date.
+
+WHEN:
+- The customer gives an order number and asks about that order
+- The customer asks where their parcel is, when it will arrive, or for the tracking link
+- The customer asks what was in an order or how much they paid
+
+HOW:
+- order_number: digits only (6 to 10), as the customer wrote it without '#'
+
+RETURNS: One order, leading with its status. An error result if no order has that number.
+
+NOT: To find orders by customer email, or when the customer does not know the number, use `search_orders`. To cancel, use `cancel_order`. For the customer's profile, use `get_customer`.";
+    const ANNOTATIONS: Annotations = Annotations::READ_ONLY;
+
+    async fn call(
+        &self,
+        params: GetOrderParams,
+        _ctx: &CallContext,
+    ) -> Result<ToolOutput<GetOrderOutput>, ToolError> {
+        let number = params.order_number;
+        let details = match self.store.get_order(&number).await {
+            Ok(Some(details)) => details,
+            Ok(None) => {
+                return Err(ToolError::terminal(format!(
+                    "No order with number {number} was found. The number may be mistyped or belong to another shop. Ask the customer to check the number, or search by their email with `search_orders`."
+                )));
+            }
+            Err(error) => return Err(unavailable(&error)),
+        };
+        let output = GetOrderOutput::from(details);
+        let text = render(&output);
+        let email = output.customer_email.clone();
+        Ok(ToolOutput::new(text, output)
+            .with_session_value("order_number", number)
+            .with_session_value("customer_email", email))
+    }
+}
+
+/// The plain-language answer for a store failure; the cause goes to the logs only.
+pub fn unavailable(error: &StoreError) -> ToolError {
+    tracing::error!(%error, "order store call failed");
+    match error {
+        StoreError::Unavailable(_) => ToolError::recoverable(
+            "The order system is temporarily unavailable, so nothing could be looked up. Try again in a few seconds; if it keeps failing, tell the customer you will follow up shortly.",
+        ),
+        _ => ToolError::terminal(
+            "The order system could not answer this request. Do not retry; tell the customer you will check and get back to them.",
+        ),
+    }
+}
+
+impl From<OrderDetails> for GetOrderOutput {
+    fn from(details: OrderDetails) -> Self {
+        let o = details.order;
+        let money = |amount_minor: i64| Money {
+            amount_minor,
+            currency: o.currency.clone(),
+        };
+        GetOrderOutput {
+            order_number: o.number.clone(),
+            status: o.status.as_str().into(),
+            customer_name: o.customer_name.clone(),
+            customer_email: o.customer_email.clone(),
+            placed_at: o.created_at.clone(),
+            updated_at: o.updated_at.clone(),
+            subtotal: money(o.subtotal_minor),
+            shipping: money(o.shipping_minor),
+            tax: money(o.tax_minor),
+            total: money(o.total_minor),
+            lines: details
+                .items
+                .into_iter()
+                .map(|l| OrderLine {
+                    sku: l.sku,
+                    name: l.name,
+                    quantity: l.quantity,
+                    unit_price: money(l.unit_price_minor),
+                })
+                .collect(),
+            shipments: details
+                .shipments
+                .into_iter()
+                .map(|s| Tracking {
+                    carrier: s.carrier,
+                    tracking_number: s.tracking_number,
+                    tracking_url: s.tracking_url,
+                    status: s.status,
+                    shipped_at: s.shipped_at,
+                    estimated_delivery: s.estimated_delivery,
+                    delivered_at: s.delivered_at,
+                })
+                .collect(),
+            cancel_reason: o.cancel_reason,
+        }
+    }
+}
+
+fn render(o: &GetOrderOutput) -> String {
+    let mut text = format!(
+        "Order #{} is **{}** — {} total, placed {} by {} ({}).\n",
+        o.order_number,
+        o.status,
+        o.total.display(),
+        &o.placed_at[..10.min(o.placed_at.len())],
+        o.customer_name,
+        o.customer_email
+    );
+    for s in &o.shipments {
+        let when = match (&s.delivered_at, &s.estimated_delivery) {
+            (Some(d), _) => format!("delivered {}", &d[..10.min(d.len())]),
+            (None, Some(eta)) => format!("expected {eta}"),
+            (None, None) => s.status.replace('_', " "),
+        };
+        text.push_str(&format!(
+            "Shipping: {} tracking {} ({}), {}.\n",
+            s.carrier, s.tracking_number, s.tracking_url, when
+        ));
+    }
+    if let Some(reason) = &o.cancel_reason {
+        text.push_str(&format!("Cancelled: {}.\n", reason.replace('_', " ")));
+    }
+    text.push_str("\nItems:\n");
+    for l in &o.lines {
+        text.push_str(&format!(
+            "- {} × {} ({}) at {}\n",
+            l.quantity,
+            l.name,
+            l.sku,
+            l.unit_price.display()
+        ));
+    }
+    text.push_str(&format!(
+        "Subtotal {}, shipping {}, tax {}, total {}.",
+        o.subtotal.display(),
+        o.shipping.display(),
+        o.tax.display(),
+        o.total.display()
+    ));
+    text
+}

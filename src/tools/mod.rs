@@ -1,0 +1,69 @@
+//! Tools: the [`Tool`] abstraction, the [`ToolRegistry`] that lists and calls them, argument
+//! validation against each tool's input schema, and one file per tool.
+//!
+//! Adding a tool: write a file with a params struct (derive `Deserialize` + `JsonSchema`, a doc
+//! comment on every field), an output struct (derive `Serialize` + `JsonSchema`), and a type that
+//! implements [`Tool`]; then register it in [`ToolRegistry::with_order_desk`] with one line.
+
+mod arguments;
+mod get_order;
+mod registry;
+mod result;
+mod schema;
+
+use std::future::Future;
+
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub use get_order::GetOrder;
+pub use registry::{CallOutcome, ToolRegistry};
+pub use result::{CallContext, ToolError, ToolOutput};
+
+/// Behaviour hints shown to clients (`annotations` in `tools/list`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Annotations {
+    /// The tool changes nothing.
+    pub read_only: bool,
+    /// The tool may destroy or irreversibly change data.
+    pub destructive: bool,
+    /// Calling again with the same arguments has no further effect.
+    pub idempotent: bool,
+    /// The tool reaches beyond this server's own data.
+    pub open_world: bool,
+}
+
+impl Annotations {
+    /// A tool that only reads this server's own data.
+    pub const READ_ONLY: Annotations = Annotations {
+        read_only: true,
+        destructive: false,
+        idempotent: true,
+        open_world: false,
+    };
+}
+
+/// A tool an agent can call.
+pub trait Tool: Send + Sync + 'static {
+    /// The arguments, validated against their derived schema before `call` runs.
+    type Params: DeserializeOwned + JsonSchema + Send;
+    /// The structured result; its schema is the tool's `outputSchema`.
+    type Output: Serialize + JsonSchema + Send;
+
+    /// Verb-first snake_case name, part of the contract with every client.
+    const NAME: &'static str;
+    /// Human-readable title.
+    const TITLE: &'static str;
+    /// WHAT / WHEN / HOW / RETURNS / NOT description.
+    const DESCRIPTION: &'static str;
+    /// Behaviour hints.
+    const ANNOTATIONS: Annotations;
+
+    /// Runs the tool.
+    fn call(
+        &self,
+        params: Self::Params,
+        ctx: &CallContext,
+    ) -> impl Future<Output = Result<ToolOutput<Self::Output>, ToolError>> + Send;
+}

@@ -1,0 +1,218 @@
+//! The registry: holds the tools, renders `tools/list` entries (schemas derived once, on first
+//! use, never during Lambda init), and runs `tools/call` with argument validation first.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
+
+use jsonschema::Validator;
+use serde_json::{Map, Value, json};
+
+use super::result::{CallContext, ToolError, success_result};
+use super::{Tool, arguments, schema};
+use crate::store::OrderStore;
+
+/// What a `tools/call` came to, for the request log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallOutcome {
+    Ok,
+    InvalidArguments,
+    ToolError,
+}
+
+impl CallOutcome {
+    /// The outcome's name in logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallOutcome::Ok => "ok",
+            CallOutcome::InvalidArguments => "invalid_arguments",
+            CallOutcome::ToolError => "tool_error",
+        }
+    }
+}
+
+/// A tool with its types erased, so tools of different types share one list.
+trait RegisteredTool: Send + Sync {
+    fn name(&self) -> &'static str;
+    fn definition(&self) -> &Value;
+    fn validator(&self) -> Result<&Validator, ToolError>;
+    fn call<'a>(
+        &'a self,
+        arguments: Value,
+        ctx: &'a CallContext,
+    ) -> Pin<Box<dyn Future<Output = (Value, CallOutcome)> + Send + 'a>>;
+}
+
+struct Entry<T: Tool> {
+    tool: T,
+    definition: OnceLock<Value>,
+    validator: OnceLock<Result<Validator, String>>,
+}
+
+impl<T: Tool> Entry<T> {
+    fn build_definition() -> Value {
+        let a = T::ANNOTATIONS;
+        json!({
+            "name": T::NAME,
+            "title": T::TITLE,
+            "description": T::DESCRIPTION,
+            "inputSchema": schema::schema_for::<T::Params>(),
+            "outputSchema": schema::schema_for::<T::Output>(),
+            "annotations": {
+                "title": T::TITLE,
+                "readOnlyHint": a.read_only,
+                "destructiveHint": a.destructive,
+                "idempotentHint": a.idempotent,
+                "openWorldHint": a.open_world,
+            },
+        })
+    }
+}
+
+impl<T: Tool> RegisteredTool for Entry<T> {
+    fn name(&self) -> &'static str {
+        T::NAME
+    }
+
+    fn definition(&self) -> &Value {
+        self.definition.get_or_init(Self::build_definition)
+    }
+
+    fn validator(&self) -> Result<&Validator, ToolError> {
+        let compiled = self
+            .validator
+            .get_or_init(|| arguments::compile(&self.definition()["inputSchema"]));
+        compiled.as_ref().map_err(|error| {
+            tracing::error!(tool = T::NAME, %error, "the tool's input schema does not compile");
+            ToolError::recoverable("This tool is temporarily unavailable. Try again later.")
+        })
+    }
+
+    fn call<'a>(
+        &'a self,
+        arguments: Value,
+        ctx: &'a CallContext,
+    ) -> Pin<Box<dyn Future<Output = (Value, CallOutcome)> + Send + 'a>> {
+        Box::pin(async move {
+            let validator = match self.validator() {
+                Ok(v) => v,
+                Err(e) => return (e.into_result(), CallOutcome::ToolError),
+            };
+            if let Err(text) =
+                arguments::check(validator, &self.definition()["inputSchema"], &arguments)
+            {
+                return (
+                    ToolError::terminal(text).into_result(),
+                    CallOutcome::InvalidArguments,
+                );
+            }
+            let params: T::Params = match serde_json::from_value(arguments) {
+                Ok(p) => p,
+                Err(error) => {
+                    let text = format!(
+                        "The arguments are not valid, so nothing was done: {error}. Fix them and call the tool again."
+                    );
+                    return (
+                        ToolError::terminal(text).into_result(),
+                        CallOutcome::InvalidArguments,
+                    );
+                }
+            };
+            match self.tool.call(params, ctx).await {
+                Ok(output) => match serde_json::to_value(&output.structured) {
+                    Ok(structured) => (
+                        success_result(output.text, structured, output.session_context),
+                        CallOutcome::Ok,
+                    ),
+                    Err(error) => {
+                        tracing::error!(tool = T::NAME, %error, "could not serialise the tool's output");
+                        let e = ToolError::recoverable(
+                            "Something went wrong while preparing the answer. Try again in a few seconds.",
+                        );
+                        (e.into_result(), CallOutcome::ToolError)
+                    }
+                },
+                Err(error) => (error.into_result(), CallOutcome::ToolError),
+            }
+        })
+    }
+}
+
+/// The tools this server offers, in a stable order.
+#[derive(Default)]
+pub struct ToolRegistry {
+    tools: Vec<Box<dyn RegisteredTool>>,
+}
+
+impl std::fmt::Debug for ToolRegistry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.tools.iter().map(|t| t.name()))
+            .finish()
+    }
+}
+
+impl ToolRegistry {
+    /// An empty registry.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The product's tools, backed by the order store.
+    pub fn with_order_desk(store: Arc<OrderStore>) -> Self {
+        let mut registry = Self::new();
+        registry.register(super::GetOrder::new(store));
+        registry
+    }
+
+    /// Adds a tool. Names must be unique.
+    pub fn register<T: Tool>(&mut self, tool: T) {
+        assert!(
+            !self.tools.iter().any(|t| t.name() == T::NAME),
+            "tool {} registered twice",
+            T::NAME
+        );
+        self.tools.push(Box::new(Entry {
+            tool,
+            definition: OnceLock::new(),
+            validator: OnceLock::new(),
+        }));
+    }
+
+    /// Number of tools.
+    pub fn len(&self) -> usize {
+        self.tools.len()
+    }
+
+    /// True when no tool is registered.
+    pub fn is_empty(&self) -> bool {
+        self.tools.is_empty()
+    }
+
+    /// The `tools/list` entries from `start`, at most `count` of them.
+    pub fn definitions(&self, start: usize, count: usize) -> Vec<Value> {
+        self.tools
+            .iter()
+            .skip(start)
+            .take(count)
+            .map(|t| t.definition().clone())
+            .collect()
+    }
+
+    /// True when a tool of that name exists.
+    pub fn contains(&self, name: &str) -> bool {
+        self.tools.iter().any(|t| t.name() == name)
+    }
+
+    /// Runs the named tool; `None` when there is no such tool. `arguments` absent means `{}`.
+    pub fn call<'a>(
+        &'a self,
+        name: &str,
+        arguments: Option<Value>,
+        ctx: &'a CallContext,
+    ) -> Option<impl Future<Output = (Value, CallOutcome)> + Send + 'a> {
+        let tool = self.tools.iter().find(|t| t.name() == name)?;
+        let arguments = arguments.unwrap_or_else(|| Value::Object(Map::new()));
+        Some(tool.call(arguments, ctx))
+    }
+}

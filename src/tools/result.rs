@@ -1,0 +1,131 @@
+//! What a tool receives besides its arguments ([`CallContext`]) and what it returns: a success
+//! ([`ToolOutput`], markdown for the agent plus structured data) or a failure the agent can act on
+//! ([`ToolError`], an `isError` result in plain language). Neither is a protocol error.
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+/// Who is calling and in which conversation; nothing here is required.
+#[derive(Debug, Clone, Default)]
+pub struct CallContext {
+    /// The conversation's language (`_meta["moveo/context"].lang`), e.g. `es` or `pt-BR`.
+    pub lang: Option<String>,
+    /// The conversation's session id (`x-moveo-session-id`), used to derive idempotency keys.
+    pub session_id: Option<String>,
+}
+
+/// A successful result.
+#[derive(Debug, Clone)]
+pub struct ToolOutput<O> {
+    /// Markdown for the agent, leading with the answer.
+    pub text: String,
+    /// The same data as JSON, matching the tool's `outputSchema`.
+    pub structured: O,
+    /// Session variables to write back to Moveo (`_meta["moveo/context"].context`).
+    pub session_context: Map<String, Value>,
+}
+
+impl<O> ToolOutput<O> {
+    /// A result with text and structured data and no session write-back.
+    pub fn new(text: impl Into<String>, structured: O) -> Self {
+        ToolOutput {
+            text: text.into(),
+            structured,
+            session_context: Map::new(),
+        }
+    }
+
+    /// Adds a session variable to write back.
+    pub fn with_session_value(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.session_context.insert(key.to_owned(), value.into());
+        self
+    }
+}
+
+/// Whether trying again can help.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Retry {
+    /// A passing fault: the same call may succeed in a few seconds.
+    Later,
+    /// The same call will fail again; the agent must change something or tell the customer.
+    Never,
+}
+
+/// A failure the agent can act on: what happened and what to do next, in plain language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolError {
+    pub message: String,
+    pub retry: Retry,
+}
+
+impl ToolError {
+    /// A failure that will happen again for the same call.
+    pub fn terminal(message: impl Into<String>) -> Self {
+        ToolError {
+            message: message.into(),
+            retry: Retry::Never,
+        }
+    }
+
+    /// A passing failure.
+    pub fn recoverable(message: impl Into<String>) -> Self {
+        ToolError {
+            message: message.into(),
+            retry: Retry::Later,
+        }
+    }
+
+    /// The `CallToolResult` JSON for this failure.
+    pub fn into_result(self) -> Value {
+        json!({
+            "content": [{"type": "text", "text": self.message}],
+            "isError": true,
+        })
+    }
+}
+
+/// The `CallToolResult` JSON for a success.
+pub fn success_result(
+    text: String,
+    structured: Value,
+    session_context: Map<String, Value>,
+) -> Value {
+    let mut result = json!({
+        "content": [{"type": "text", "text": text}],
+        "structuredContent": structured,
+        "isError": false,
+    });
+    if !session_context.is_empty() {
+        result["_meta"] = json!({"moveo/context": {"context": session_context}});
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_is_a_result_with_is_error_and_plain_text() {
+        let v = ToolError::terminal("Order not found. Ask the customer to confirm the number.")
+            .into_result();
+        assert_eq!(v["isError"], true);
+        assert_eq!(v["content"][0]["type"], "text");
+        assert!(v.get("structuredContent").is_none());
+    }
+
+    #[test]
+    fn session_values_are_written_back_under_moveo_context() {
+        let mut ctx = Map::new();
+        ctx.insert("order_number".into(), json!("1000001"));
+        let v = success_result("ok".into(), json!({"a": 1}), ctx);
+        assert_eq!(
+            v["_meta"]["moveo/context"]["context"]["order_number"],
+            "1000001"
+        );
+        assert_eq!(v["structuredContent"]["a"], 1);
+        let plain = success_result("ok".into(), json!({}), Map::new());
+        assert!(plain.get("_meta").is_none());
+    }
+}

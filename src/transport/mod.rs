@@ -1,0 +1,266 @@
+//! The HTTP edge: one handler for API Gateway REST (v1), HTTP API (v2) and function URL events.
+//! Checks, in order: path (404), `Origin` (403), method (405), API key (401/503), body size (413),
+//! `Content-Type` (415), `MCP-Protocol-Version` (400); then hands the body to the protocol layer.
+//! Writes one structured log line per request.
+
+mod response;
+
+use std::time::Instant;
+
+use lambda_http::http::{HeaderMap, Method, StatusCode, header};
+use lambda_http::request::RequestContext;
+use lambda_http::{Body, Request, RequestExt, Response};
+use tracing::{Instrument, field};
+
+use crate::app::App;
+use crate::auth::AuthError;
+use crate::config::normalise_path;
+use crate::protocol::{Exchange, ProtocolVersion, Reply};
+
+pub use response::UNAUTHORIZED;
+
+/// The correlation headers Moveo sends, logged with every request.
+const MOVEO_HEADERS: [&str; 8] = [
+    "x-moveo-account-id",
+    "x-moveo-account-slug",
+    "x-moveo-brain-id",
+    "x-moveo-desk-id",
+    "x-moveo-session-id",
+    "x-moveo-external-id",
+    "x-moveo-request-id",
+    "x-moveo-user-agent",
+];
+
+/// Handles one HTTP request. Never fails: every outcome is an HTTP response.
+pub async fn handle(app: &App, request: Request) -> Response<Body> {
+    let started = Instant::now();
+    let span = request_span(&request);
+    async move {
+        let response = route(app, &request).await;
+        let status = response.status().as_u16();
+        let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+        tracing::Span::current().record("status", status);
+        tracing::info!(
+            status,
+            latency_ms = (latency_ms * 100.0).round() / 100.0,
+            "request handled"
+        );
+        response
+    }
+    .instrument(span)
+    .await
+}
+
+async fn route(app: &App, request: &Request) -> Response<Body> {
+    let config = app.config();
+    if routed_path(request) != config.mcp_path {
+        return response::client_error(
+            StatusCode::NOT_FOUND,
+            "Not found: the MCP endpoint is at another path",
+        );
+    }
+    if let Some(origin) = request.headers().get(header::ORIGIN) {
+        let allowed = origin.to_str().is_ok_and(|o| {
+            let o = o.trim().trim_end_matches('/');
+            config
+                .allowed_origins
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(o))
+        });
+        if !allowed {
+            return response::client_error(
+                StatusCode::FORBIDDEN,
+                "Forbidden: this origin is not allowed",
+            );
+        }
+    }
+    if request.method() != Method::POST {
+        return response::method_not_allowed();
+    }
+    if let Some(auth) = app.authenticator() {
+        match auth.check(request.headers()).await {
+            Ok(()) => {}
+            Err(AuthError::Unauthorized) => return response::unauthorized(auth.header_name()),
+            Err(AuthError::Unavailable) => return response::unavailable(),
+        }
+    }
+    let body: &[u8] = request.body().as_ref();
+    if body.len() > config.max_body_bytes {
+        let message = format!(
+            "Payload too large: the body may be at most {} bytes",
+            config.max_body_bytes
+        );
+        return response::client_error(StatusCode::PAYLOAD_TOO_LARGE, &message);
+    }
+    if !content_type_is_json(request.headers()) {
+        return response::client_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Unsupported media type: send application/json",
+        );
+    }
+    let version = match protocol_version(request.headers()) {
+        Ok(version) => version,
+        Err(requested) => {
+            return response::unsupported_version(&requested, &ProtocolVersion::supported());
+        }
+    };
+    let exchange = Exchange {
+        version,
+        session_id: header_text(request.headers(), "x-moveo-session-id"),
+    };
+    match app
+        .server()
+        .handle_body(body, &exchange, config.max_batch)
+        .await
+    {
+        Reply::Json { body, bad_request } => {
+            let status = if bad_request {
+                StatusCode::BAD_REQUEST
+            } else {
+                StatusCode::OK
+            };
+            response::json(status, &body)
+        }
+        Reply::Accepted => response::accepted(),
+    }
+}
+
+/// The path to route on: the raw path, without any REST API stage.
+fn routed_path(request: &Request) -> String {
+    let raw = request.raw_http_path();
+    normalise_path(if raw.is_empty() {
+        request.uri().path()
+    } else {
+        raw
+    })
+}
+
+/// True when there is no `Content-Type` or it names JSON (`application/json`, `...+json`).
+fn content_type_is_json(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(header::CONTENT_TYPE) else {
+        return true;
+    };
+    let Ok(text) = value.to_str() else {
+        return false;
+    };
+    let media = text
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    media.is_empty()
+        || media == "application/json"
+        || (media.starts_with("application/") && media.ends_with("+json"))
+}
+
+/// The revision the request declares, or the raw value when it is unsupported or malformed.
+fn protocol_version(headers: &HeaderMap) -> Result<ProtocolVersion, String> {
+    let mut values = headers.get_all("mcp-protocol-version").iter();
+    let Some(first) = values.next() else {
+        return Ok(ProtocolVersion::WITHOUT_HEADER);
+    };
+    let text = first.to_str().map_err(|_| "(not text)".to_owned())?.trim();
+    if values.next().is_some() {
+        return Err(format!("{text} (sent more than once)"));
+    }
+    ProtocolVersion::parse(text).ok_or_else(|| text.to_owned())
+}
+
+fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
+    let value = headers.get(name)?.to_str().ok()?.trim();
+    (!value.is_empty()).then(|| value.chars().take(128).collect())
+}
+
+fn request_span(request: &Request) -> tracing::Span {
+    let apigw_request_id = match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV1(ctx)) => ctx.request_id.clone(),
+        Some(RequestContext::ApiGatewayV2(ctx)) => ctx.request_id.clone(),
+        _ => None,
+    };
+    let lambda_request_id = request.lambda_context_ref().map(|c| c.request_id.clone());
+    let h = request.headers();
+    let moveo: Vec<Option<String>> = MOVEO_HEADERS
+        .iter()
+        .map(|name| header_text(h, name))
+        .collect();
+    tracing::info_span!(
+        "mcp_request",
+        http_method = %request.method(),
+        rpc_method = field::Empty,
+        tool = field::Empty,
+        outcome = field::Empty,
+        status = field::Empty,
+        apigw_request_id = apigw_request_id.as_deref(),
+        lambda_request_id = lambda_request_id.as_deref(),
+        moveo_account_id = moveo[0].as_deref(),
+        moveo_account_slug = moveo[1].as_deref(),
+        moveo_brain_id = moveo[2].as_deref(),
+        moveo_desk_id = moveo[3].as_deref(),
+        moveo_session_id = moveo[4].as_deref(),
+        moveo_external_id = moveo[5].as_deref(),
+        moveo_request_id = moveo[6].as_deref(),
+        moveo_user_agent = moveo[7].as_deref(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lambda_http::http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (k, v) in pairs {
+            map.append(*k, HeaderValue::from_static(v));
+        }
+        map
+    }
+
+    #[test]
+    fn json_content_types_are_accepted_and_others_refused() {
+        for ok in [
+            "application/json",
+            "application/json; charset=utf-8",
+            "Application/JSON",
+            "application/vnd.api+json",
+        ] {
+            assert!(
+                content_type_is_json(&headers(&[("content-type", ok)])),
+                "{ok}"
+            );
+        }
+        assert!(content_type_is_json(&HeaderMap::new()));
+        for bad in [
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+        ] {
+            assert!(
+                !content_type_is_json(&headers(&[("content-type", bad)])),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_protocol_version_header_defaults_to_2025_03_26() {
+        assert_eq!(
+            protocol_version(&HeaderMap::new()),
+            Ok(ProtocolVersion::V2025_03_26)
+        );
+        assert_eq!(
+            protocol_version(&headers(&[("mcp-protocol-version", "2025-06-18")])),
+            Ok(ProtocolVersion::V2025_06_18)
+        );
+        assert_eq!(
+            protocol_version(&headers(&[("mcp-protocol-version", "banana")])),
+            Err("banana".into())
+        );
+        let twice = headers(&[
+            ("mcp-protocol-version", "2025-06-18"),
+            ("mcp-protocol-version", "2025-06-18"),
+        ]);
+        assert!(protocol_version(&twice).is_err());
+    }
+}
