@@ -173,7 +173,7 @@ fn moveo_lang(params: &Map<String, Value>) -> Option<String> {
 
 fn parse_cursor(cursor: &str, len: usize) -> Option<usize> {
     let start: usize = cursor.strip_prefix(CURSOR_PREFIX)?.parse().ok()?;
-    (start > 0 && start < len && start % TOOLS_PAGE_SIZE == 0).then_some(start)
+    (start > 0 && start < len && start.is_multiple_of(TOOLS_PAGE_SIZE)).then_some(start)
 }
 
 /// A client-supplied name made safe to echo: no control characters, at most 64 characters.
