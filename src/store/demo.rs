@@ -194,16 +194,21 @@ fn order(
 ) -> OrderDetails {
     let (currency, tax_percent, shipping_minor) = MARKETS[market];
     // Later numbers are newer; the newest orders are the ones still pending or processing.
-    let age_days = ((total - i) as i64 * 540 / total.max(1) as i64).max(0) + rng.below(3) as i64;
+    // Ages skew recent (quadratically), as in a growing shop: a few hundred orders are still open.
+    let fraction = (total - i) as f64 / total.max(1) as f64;
+    let age_days = (540.0 * fraction * fraction) as i64 + rng.below(2) as i64;
+    // The README's example orders (Jane Doe's first three) are recent: in transit, being
+    // prepared, and just delivered.
+    let age_days = [3, 1, 9].get(i).copied().unwrap_or(age_days);
     let created = DEMO_NOW - age_days * 86_400 - rng.below(86_400) as i64;
     let status = match (age_days, rng.below(100)) {
-        (0..=2, r) if r < 50 => OrderStatus::Pending,
+        (_, r) if r < 6 => OrderStatus::Cancelled,
+        (0..=2, r) if r < 55 => OrderStatus::Pending,
         (0..=2, _) => OrderStatus::Processing,
-        (3..=6, r) if r < 20 => OrderStatus::Processing,
-        (3..=10, r) if r < 80 => OrderStatus::Shipped,
-        (_, r) if r < 8 => OrderStatus::Cancelled,
-        (_, r) if r < 13 => OrderStatus::Returned,
-        (0..=10, _) => OrderStatus::Shipped,
+        (3..=5, r) if r < 45 => OrderStatus::Processing,
+        (3..=5, _) => OrderStatus::Shipped,
+        (6..=12, r) if r < 70 => OrderStatus::Shipped,
+        (_, r) if r < 11 => OrderStatus::Returned,
         _ => OrderStatus::Delivered,
     };
     let status = if i == 0 {

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# End-to-end check of lambda-mcp with the MCP Inspector CLI (@modelcontextprotocol/inspector 2.x,
+# installed in tests/e2e/node_modules by scripts/bootstrap; never downloaded by npx here).
+#
+# Environment:
+#   MCP_URL            server endpoint, e.g. http://127.0.0.1:9000/lambda-url/lambda-mcp/mcp (required)
+#   MCP_API_KEY        API key sent as `x-api-key` (required)
+#   MCP_ORDER_NUMBER   an order number that exists (required)
+#   MCP_MISSING_ORDER  an order number that does not exist (default 9999999)
+#
+# Prints one line per check, "ok - ..." or "not ok - ...", exits 1 if any failed (2 on a usage error).
+#
+# Inspector CLI 2.x exit codes (EXIT_CODES in clients/cli/build/index.js):
+#   0 ok, 1 usage/other error, 2 no app, 3 auth_required (HTTP 401/403), 4 unreachable,
+#   5 tool_error (tools/call answered with isError: true), 6 schema_unportable (--strict), 7-9 --verify.
+# So: a tool error exits 5 (stdout still carries the result; stderr {"error":{"code":"tool_is_error",...}}),
+# and a request without the key exits 3 (stderr {"error":{"code":"auth_required",...}}).
+#
+# Notes on the flags used:
+#   --tool-args-json  `--tool-arg order_number=1000001` coerces the value to a JSON number, which a
+#                     string-typed schema rejects; the JSON form passes it verbatim as a string.
+#   --stored-auth-only + stdin from /dev/null  on a 401 the CLI would otherwise try interactive OAuth
+#                     when a TTY is attached; this keeps the no-key check non-interactive.
+#   HOME=<temp dir>   the CLI creates ~/.mcp-inspector/...; a throwaway HOME keeps the user's clean.
+#   --format json     one JSON object on stdout: {"result": ...}.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+inspector="$here/node_modules/.bin/mcp-inspector"
+url=${MCP_URL:-}
+key=${MCP_API_KEY:-}
+order=${MCP_ORDER_NUMBER:-}
+missing=${MCP_MISSING_ORDER:-9999999}
+
+unset_vars=()
+[ -n "$url" ] || unset_vars+=(MCP_URL)
+[ -n "$key" ] || unset_vars+=(MCP_API_KEY)
+[ -n "$order" ] || unset_vars+=(MCP_ORDER_NUMBER)
+if [ ${#unset_vars[@]} -gt 0 ]; then
+  echo "usage: set ${unset_vars[*]} (see the header of $0)" >&2
+  exit 2
+fi
+
+failures=0
+report() { # report OK(0|1) WHAT [DETAIL]
+  local line
+  if [ "$1" = 0 ]; then line="ok - $2"; else line="not ok - $2"; failures=$((failures + 1)); fi
+  [ -n "${3:-}" ] && line="$line ($3)"
+  echo "$line"
+}
+
+if [ ! -x "$inspector" ]; then
+  report 1 "Inspector CLI installed at $inspector" "run: LAMBDA_MCP_SKIP_CLIENTS=0 scripts/bootstrap"
+  exit 1
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/lambda-mcp-inspector.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/home"
+echo "# $(node --version 2>/dev/null) inspector $("$inspector" --version 2>/dev/null | head -n1)"
+
+# inspect NAME ARGS... : run the CLI against $url; sets rc, out ($work/NAME.out), err ($work/NAME.err)
+inspect() {
+  local name=$1; shift
+  out="$work/$name.out"; err="$work/$name.err"
+  HOME="$work/home" MCP_AUTO_OPEN_ENABLED=false timeout 60 \
+    "$inspector" --cli "$url" --transport http --format json --stored-auth-only "$@" \
+    </dev/null >"$out" 2>"$err"
+  rc=$?
+}
+
+# query FILE JS-EXPRESSION : evaluate an expression over the parsed JSON in FILE (bound as `j`); prints the value
+query() {
+  node -e '
+    const fs = require("fs");
+    let j;
+    try { j = JSON.parse(fs.readFileSync(process.argv[1], "utf8")); } catch { j = undefined; }
+    const text = (r) => ((r && r.content) || []).filter((c) => c.type === "text").map((c) => c.text).join("\n");
+    let v;
+    try { v = eval(process.argv[2]); } catch (e) { v = undefined; }
+    process.stdout.write(v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v));
+  ' "$1" "$2"
+}
+
+clip() { tr '\n' ' ' | cut -c1-"${1:-200}"; }
+
+# 1. tools/list with the key
+inspect list --method tools/list --header "x-api-key: $key"
+names=$(query "$out" 'j.result.tools.map((t) => t.name)')
+has_schema=$(query "$out" 'j.result.tools.some((t) => t.name === "get_order" && t.inputSchema && t.inputSchema.type === "object")')
+if [ "$rc" = 0 ] && [ "$has_schema" = true ]; then
+  report 0 "tools/list with x-api-key lists get_order with an inputSchema" "exit 0, tools: $names"
+else
+  report 1 "tools/list with x-api-key lists get_order with an inputSchema" "exit $rc, tools: ${names:-none}, stderr: $(clip <"$err")"
+fi
+
+# 2. tools/call on an existing order
+inspect call --method tools/call --tool-name get_order --tool-args-json "{\"order_number\":\"$order\"}" --header "x-api-key: $key"
+is_error=$(query "$out" 'j.result.isError === true')
+text=$(query "$out" 'text(j.result)')
+sc_order=$(query "$out" 'String(j.result.structuredContent.order_number)')
+if [ "$rc" = 0 ] && [ "$is_error" = false ] && [[ "$text" == *"$order"* ]] && [ "$sc_order" = "$order" ]; then
+  report 0 "tools/call get_order($order) succeeds" "exit 0, structuredContent.order_number=$sc_order"
+else
+  report 1 "tools/call get_order($order) succeeds" "exit $rc, isError=$is_error, structuredContent.order_number=${sc_order:-none}, text: $(printf '%s' "$text" | clip 120), stderr: $(clip <"$err")"
+fi
+
+# 3. tools/call on a missing order: the CLI exits 5 (tool_error) when the result has isError: true
+inspect missing --method tools/call --tool-name get_order --tool-args-json "{\"order_number\":\"$missing\"}" --header "x-api-key: $key"
+is_error=$(query "$out" 'j.result.isError === true')
+text=$(query "$out" 'text(j.result)')
+code=$(query "$err" 'j.error.code')
+if [ "$rc" = 5 ] && [ "$is_error" = true ] && [ -n "$text" ]; then
+  report 0 "tools/call get_order($missing) (missing order) signals a tool error" "exit 5 ($code), text: $(printf '%s' "$text" | clip 120)"
+else
+  report 1 "tools/call get_order($missing) (missing order) signals a tool error (expected exit 5)" "exit $rc, isError=$is_error, stderr: $(clip <"$err")"
+fi
+
+# 4. tools/list without the key: HTTP 401 -> the CLI exits 3 (auth_required)
+inspect nokey --method tools/list
+code=$(query "$err" 'j.error.code')
+if [ "$rc" = 3 ] && [ "$code" = auth_required ]; then
+  report 0 "tools/list without the key is refused" "exit 3 (auth_required)"
+else
+  report 1 "tools/list without the key is refused (expected exit 3, auth_required)" "exit $rc, stdout: $(clip <"$out"), stderr: $(clip <"$err")"
+fi
+
+if [ "$failures" = 0 ]; then echo "# all checks passed"; else echo "# $failures check(s) failed"; fi
+[ "$failures" = 0 ]

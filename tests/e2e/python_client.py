@@ -1,0 +1,336 @@
+#!/usr/bin/env python3
+"""End-to-end check of lambda-mcp with the official MCP Python SDK (works with mcp 1.x and 2.x).
+
+Environment:
+  MCP_URL            server endpoint, e.g. http://127.0.0.1:9000/lambda-url/lambda-mcp/mcp (required)
+  MCP_API_KEY        API key sent as `x-api-key` (required)
+  MCP_ORDER_NUMBER   an order number that exists (required)
+  MCP_MISSING_ORDER  an order number that does not exist (default 9999999)
+  MCP_TIMEOUT        seconds allowed for each network step (default 20)
+
+Prints one line per check, "ok - ..." or "not ok - ...", and exits 1 if any check failed
+(2 on a usage error). Run it with the interpreter of the SDK under test, e.g.
+  .tools/mcp1/bin/python tests/e2e/python_client.py
+  .tools/mcp2/bin/python tests/e2e/python_client.py
+
+API differences handled here:
+  mcp 1.x  `streamable_http_client(url, http_client=httpx.AsyncClient(...))` (1.24+) yielding
+           (read, write, get_session_id), or the older `streamablehttp_client(url, headers=...)`;
+           models use camelCase attributes; a non-2xx answer surfaces as httpx.HTTPStatusError.
+  mcp 2.x  `streamable_http_client(url, http_client=httpx2.AsyncClient(...))` yielding
+           (read, write); note the transport is built on `httpx2`, not `httpx`; models use
+           snake_case attributes; a non-2xx answer surfaces as MCPError (status code not kept).
+  Results are compared in their wire form (model_dump(by_alias=True)), which is the same for both.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+from contextlib import AsyncExitStack
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+import anyio
+import httpx
+
+URL = os.environ.get("MCP_URL", "")
+KEY = os.environ.get("MCP_API_KEY", "")
+ORDER = os.environ.get("MCP_ORDER_NUMBER", "")
+MISSING = os.environ.get("MCP_MISSING_ORDER", "9999999")
+TIMEOUT = float(os.environ.get("MCP_TIMEOUT", "20"))
+EXPECTED_SERVER_NAME = "lambda-mcp"
+TOOL = "get_order"
+
+failures = 0
+
+
+def report(ok: bool, what: str, detail: str = "") -> bool:
+    global failures
+    if not ok:
+        failures += 1
+    line = f"{'ok' if ok else 'not ok'} - {what}"
+    if detail:
+        line += f" ({detail})"
+    print(line, flush=True)
+    return ok
+
+
+def note(text: str) -> None:
+    print(f"# {text}", flush=True)
+
+
+def wire(model: Any) -> dict[str, Any]:
+    """A result model in its JSON wire form (camelCase keys), independent of the SDK major version."""
+    return model.model_dump(by_alias=True, mode="json", exclude_none=True)
+
+
+def describe(exc: BaseException) -> str:
+    message = str(exc) or ("no answer in time" if isinstance(exc, TimeoutError) or "Timeout" in type(exc).__name__ else "no message")
+    text = f"{type(exc).__name__}: {message}"
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def leaf_exceptions(exc: BaseException) -> list[BaseException]:
+    """Flatten exception groups and causes so the interesting error can be found."""
+    out: list[BaseException] = []
+    seen: set[int] = set()
+    stack = [exc]
+    while stack:
+        e = stack.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        subs = getattr(e, "exceptions", None)
+        if isinstance(subs, (list, tuple)):
+            stack.extend(subs)
+        else:
+            out.append(e)
+        stack.extend(x for x in (e.__cause__, e.__context__) if x is not None)
+    # Drop the anyio plumbing that rides along with the real error, if anything else is left.
+    noise = {"CancelledError", "WouldBlock", "EndOfStream", "ClosedResourceError", "BrokenResourceError"}
+    useful = [e for e in out if type(e).__name__ not in noise]
+    return useful or out
+
+
+def describe_all(exc: BaseException) -> str:
+    texts: list[str] = []
+    for e in leaf_exceptions(exc):
+        t = describe(e)
+        if t not in texts:
+            texts.append(t)
+    return "; ".join(texts) or describe(exc)
+
+
+def status_of(exc: BaseException) -> int | None:
+    response = getattr(exc, "response", None)
+    code = getattr(response, "status_code", None)
+    return code if isinstance(code, int) else None
+
+
+class Api:
+    """The transport factory of whichever SDK is installed."""
+
+    def __init__(self) -> None:
+        self.sdk_version = self._version("mcp")
+        sh = importlib.import_module("mcp.client.streamable_http")
+        from mcp import ClientSession  # same name in 1.x and 2.x
+
+        self.ClientSession = ClientSession
+        self._sh = sh
+        if hasattr(sh, "httpx2"):
+            # mcp 2.x: the transport is built on httpx2 and wants an httpx2.AsyncClient.
+            import httpx2
+
+            self.name = "mcp2: streamable_http_client(http_client=httpx2.AsyncClient)"
+            self._http = httpx2
+            self._modern = True
+        elif hasattr(sh, "streamable_http_client"):
+            self.name = "mcp1: streamable_http_client(http_client=httpx.AsyncClient)"
+            self._http = httpx
+            self._modern = True
+        else:
+            self.name = "mcp1 (old): streamablehttp_client(headers=...)"
+            self._http = httpx
+            self._modern = False
+
+    @staticmethod
+    def _version(dist: str) -> str:
+        try:
+            return version(dist)
+        except PackageNotFoundError:
+            return "unknown"
+
+    @property
+    def major(self) -> int:
+        try:
+            return int(self.sdk_version.split(".")[0])
+        except ValueError:
+            return 0
+
+    async def open(self, stack: AsyncExitStack, headers: dict[str, str]) -> Any:
+        """Enter a transport on `stack` and an initialized-not-yet ClientSession; return the session."""
+        if self._modern:
+            http_client = self._http.AsyncClient(
+                headers=headers, timeout=self._http.Timeout(TIMEOUT, read=TIMEOUT)
+            )
+            await stack.enter_async_context(http_client)
+            streams = await stack.enter_async_context(
+                self._sh.streamable_http_client(URL, http_client=http_client)
+            )
+        else:
+            streams = await stack.enter_async_context(
+                self._sh.streamablehttp_client(URL, headers=headers, timeout=TIMEOUT, sse_read_timeout=TIMEOUT)
+            )
+        # 1.x yields (read, write, get_session_id); 2.x yields (read, write).
+        read_stream, write_stream = streams[0], streams[1]
+        return await stack.enter_async_context(self.ClientSession(read_stream, write_stream))
+
+
+def text_of(result: dict[str, Any]) -> str:
+    return "\n".join(c.get("text", "") for c in result.get("content", []) if c.get("type") == "text")
+
+
+async def authenticated_checks(api: Api) -> None:
+    headers = {"x-api-key": KEY}
+    try:
+        with anyio.fail_after(TIMEOUT * 6):  # the whole connection, including teardown
+            async with AsyncExitStack() as stack:
+                # Entering the transport only starts its tasks (no I/O); it must not sit in a
+                # nested cancel scope that ends before the stack does.
+                session = await api.open(stack, headers)
+                with anyio.fail_after(TIMEOUT):
+                    init = wire(await session.initialize())
+                name = (init.get("serverInfo") or {}).get("name")
+                note(f"negotiated protocolVersion {init.get('protocolVersion')}, serverInfo {init.get('serverInfo')}")
+                report(name == EXPECTED_SERVER_NAME, f"initialize with x-api-key; serverInfo.name == {EXPECTED_SERVER_NAME!r}",
+                       f"got {name!r}")
+                report("tools" in (init.get("capabilities") or {}), "server advertises the tools capability")
+
+                with anyio.fail_after(TIMEOUT):
+                    listed = wire(await session.list_tools())
+                tools = {t["name"]: t for t in listed.get("tools", [])}
+                tool = tools.get(TOOL)
+                report(tool is not None, f"tools/list includes {TOOL}", f"tools: {sorted(tools)}")
+                schema = (tool or {}).get("inputSchema") or {}
+                report(schema.get("type") == "object" and "order_number" in (schema.get("properties") or {}),
+                       f"{TOOL} has an inputSchema with an order_number property", json.dumps(schema)[:200])
+
+                with anyio.fail_after(TIMEOUT):
+                    found = wire(await session.call_tool(TOOL, {"order_number": ORDER}))
+                text = text_of(found)
+                report(found.get("isError", False) is False, f"tools/call {TOOL}({ORDER}) is not an error",
+                       f"isError={found.get('isError')!r} text={text[:120]!r}")
+                report(ORDER in text, f"tools/call {TOOL}({ORDER}) text mentions the order number", f"text={text[:120]!r}")
+                structured = found.get("structuredContent")
+                got = structured.get("order_number") if isinstance(structured, dict) else None
+                report(str(got) == ORDER, f"tools/call {TOOL}({ORDER}) structuredContent.order_number matches",
+                       f"structuredContent={json.dumps(structured)[:200]}")
+
+                with anyio.fail_after(TIMEOUT):
+                    missing = wire(await session.call_tool(TOOL, {"order_number": MISSING}))
+                mtext = text_of(missing)
+                report(missing.get("isError") is True and bool(mtext.strip()),
+                       f"tools/call {TOOL}({MISSING}) (missing order) is a tool error with a text",
+                       f"isError={missing.get('isError')!r} text={mtext[:120]!r}")
+    except BaseException as exc:  # noqa: BLE001 - report anything, including timeouts and groups
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        report(False, "authenticated session ran to completion", describe_all(exc))
+
+
+async def mcp2_auto_mode_check(api: Api) -> None:
+    """mcp 2.x's high-level Client defaults to mode='auto': it first POSTs a `server/discover` probe
+    (2026-07-28 era, Mcp-Protocol-Version: 2026-07-28) and falls back to `initialize` when the server
+    answers with an error. A server must answer that probe with a JSON-RPC error (or a 4xx) for the
+    default mcp 2.x client to work."""
+    from mcp.client.client import Client
+
+    import httpx2
+
+    try:
+        with anyio.fail_after(TIMEOUT * 3):
+            async with httpx2.AsyncClient(headers={"x-api-key": KEY}, timeout=httpx2.Timeout(TIMEOUT)) as http_client:
+                transport = api._sh.streamable_http_client(URL, http_client=http_client)
+                async with Client(transport, mode="auto", cache=None) as client:
+                    session = client.session
+                    info = session.server_info
+                    name = getattr(info, "name", None)
+                    result = wire(await client.call_tool(TOOL, {"order_number": ORDER}))
+        report(name == EXPECTED_SERVER_NAME and result.get("isError", False) is False and ORDER in text_of(result),
+               "mcp2 Client(mode='auto') (server/discover probe, then initialize fallback) connects and calls the tool",
+               f"protocol {session.protocol_version}, serverInfo.name={name!r}")
+    except BaseException as exc:  # noqa: BLE001
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        report(False, "mcp2 Client(mode='auto') connects and calls the tool", describe_all(exc))
+
+
+async def unauthenticated_checks(api: Api) -> None:
+    # 1. Through the SDK: initialize without the key must fail (not hang, not succeed).
+    outcome: str
+    ok = False
+    try:
+        with anyio.fail_after(TIMEOUT):
+            async with AsyncExitStack() as stack:
+                session = await api.open(stack, {})
+                await session.initialize()
+        outcome = "initialize succeeded without a key"
+    except TimeoutError:
+        outcome = f"no answer within {TIMEOUT:g}s"
+    except BaseException as exc:  # noqa: BLE001
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        leaves = leaf_exceptions(exc)
+        with_status = [(status_of(e), e) for e in leaves if status_of(e) is not None]
+        if with_status:
+            status, carrier = with_status[0]
+            ok = status == 401
+            outcome = f"HTTP {status} surfaced as {type(carrier).__module__}.{type(carrier).__name__}"
+        elif any(type(e).__name__ in ("McpError", "MCPError") for e in leaves):
+            # mcp 2.x turns a bare 4xx into a JSON-RPC error (MCPError) and drops the status code;
+            # the raw check below pins the status. A connection error is not a refusal.
+            ok = True
+            outcome = describe_all(exc)
+        else:
+            outcome = describe_all(exc)
+    report(ok, "SDK initialize without the key is refused", outcome)
+
+    # 2. Raw HTTP: the exact status and challenge header.
+    init_body = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": {"name": "lambda-mcp-e2e-raw", "version": "0"},
+        },
+    }
+    base = {"content-type": "application/json", "accept": "application/json, text/event-stream"}
+    try:
+        with anyio.fail_after(TIMEOUT):
+            async with httpx.AsyncClient(timeout=TIMEOUT) as raw:
+                no_key = await raw.post(URL, json=init_body, headers=base)
+                wrong_key = await raw.post(URL, json=init_body, headers={**base, "x-api-key": KEY + "-wrong"})
+                bearer = await raw.post(URL, json=init_body, headers={**base, "authorization": f"Bearer {KEY}"})
+    except BaseException as exc:  # noqa: BLE001
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        report(False, "raw HTTP checks", describe(exc))
+        return
+    challenge = no_key.headers.get("www-authenticate")
+    report(no_key.status_code == 401 and bool(challenge),
+           "raw POST initialize without a key -> 401 with WWW-Authenticate",
+           f"status {no_key.status_code}, WWW-Authenticate: {challenge!r}")
+    report(wrong_key.status_code == 401, "raw POST initialize with a wrong key -> 401", f"status {wrong_key.status_code}")
+    bearer_name = None
+    if bearer.status_code == 200 and bearer.headers.get("content-type", "").startswith("application/json"):
+        try:
+            bearer_name = bearer.json().get("result", {}).get("serverInfo", {}).get("name")
+        except ValueError:
+            pass
+    report(bearer.status_code == 200 and bearer_name == EXPECTED_SERVER_NAME,
+           "raw POST initialize with Authorization: Bearer <key> -> 200 JSON",
+           f"status {bearer.status_code}, content-type {bearer.headers.get('content-type')!r}, serverInfo.name={bearer_name!r}")
+
+
+async def main() -> int:
+    missing_env = [n for n, v in (("MCP_URL", URL), ("MCP_API_KEY", KEY), ("MCP_ORDER_NUMBER", ORDER)) if not v]
+    if missing_env:
+        print(f"usage: set {', '.join(missing_env)} (see the docstring of {sys.argv[0]})", file=sys.stderr)
+        return 2
+    api = Api()
+    note(f"python {sys.version.split()[0]}, mcp {api.sdk_version}, api {api.name}")
+    await authenticated_checks(api)
+    if api.major >= 2 and os.environ.get("MCP_SKIP_AUTO_MODE") != "1":
+        await mcp2_auto_mode_check(api)
+    await unauthenticated_checks(api)
+    note(f"{failures} check(s) failed" if failures else "all checks passed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(anyio.run(main))

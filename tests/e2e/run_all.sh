@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Runs every end-to-end client against a running lambda-mcp server, one after another:
+#   1. python_client.py with the MCP Python SDK 1.x   (.tools/mcp1/bin/python)
+#   2. python_client.py with the MCP Python SDK 2.x   (.tools/mcp2/bin/python)
+#   3. ts_client.mjs with the MCP TypeScript SDK       (tests/e2e/node_modules)
+#   4. inspector_cli.sh with the MCP Inspector CLI     (tests/e2e/node_modules)
+# The tools are installed by: LAMBDA_MCP_SKIP_CLIENTS=0 scripts/bootstrap
+#
+# Environment (passed through to every client):
+#   MCP_URL            server endpoint, e.g. http://127.0.0.1:9000/lambda-url/lambda-mcp/mcp (required)
+#   MCP_API_KEY        API key (required)
+#   MCP_ORDER_NUMBER   an order number that exists (required)
+#   MCP_MISSING_ORDER  an order number that does not exist (default 9999999)
+#   MCP_TIMEOUT        seconds per network step for the SDK clients (default 20)
+#   MCP_WARMUP_TIMEOUT seconds to wait for the first answer before running the clients (default 300; 0 skips)
+#
+# The last line of output is exactly "N passed, M failed" (N + M = 4 clients); the exit status is
+# 0 when all four passed, 1 otherwise (2 on a usage error).
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+
+unset_vars=()
+for v in MCP_URL MCP_API_KEY MCP_ORDER_NUMBER; do
+  [ -n "${!v:-}" ] || unset_vars+=("$v")
+done
+if [ ${#unset_vars[@]} -gt 0 ]; then
+  echo "usage: MCP_URL=... MCP_API_KEY=... MCP_ORDER_NUMBER=... [MCP_MISSING_ORDER=9999999] $0" >&2
+  echo "missing: ${unset_vars[*]}" >&2
+  exit 2
+fi
+export MCP_URL MCP_API_KEY MCP_ORDER_NUMBER
+export MCP_MISSING_ORDER=${MCP_MISSING_ORDER:-9999999}
+
+# Warm-up: under `cargo lambda watch` the first request builds and starts the function, which can
+# take far longer than the clients' per-step timeouts. Wait (up to MCP_WARMUP_TIMEOUT seconds,
+# default 300, 0 to skip) until the endpoint answers a POST with any HTTP status.
+warmup=${MCP_WARMUP_TIMEOUT:-300}
+if [ "$warmup" != 0 ]; then
+  start=$SECONDS
+  status=000
+  while :; do
+    status=$(curl -s -o /dev/null -w '%{http_code}' --max-time "$warmup" -X POST "$MCP_URL" \
+      -H "x-api-key: $MCP_API_KEY" -H 'content-type: application/json' -H 'accept: application/json, text/event-stream' \
+      --data '{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"lambda-mcp-e2e-warmup","version":"0"}}}') || true
+    [ "$status" != 000 ] && break
+    [ $((SECONDS - start)) -ge "$warmup" ] && break
+    sleep 1
+  done
+  echo "# warm-up: POST initialize answered HTTP $status after $((SECONDS - start))s"
+fi
+
+passed=0
+failed=0
+
+run_client() { # run_client NAME PREREQ COMMAND...
+  local name=$1 prereq=$2; shift 2
+  echo "=== $name"
+  if [ ! -e "$prereq" ]; then
+    echo "not ok - $name: $prereq is missing (run: LAMBDA_MCP_SKIP_CLIENTS=0 scripts/bootstrap)"
+    failed=$((failed + 1))
+    return
+  fi
+  # Each client bounds its own network steps; this outer bound only catches a wedged process.
+  (cd "$here" && timeout 600 "$@")
+  local rc=$?
+  if [ "$rc" = 0 ]; then
+    passed=$((passed + 1))
+    echo "=== $name: passed"
+  else
+    failed=$((failed + 1))
+    echo "=== $name: FAILED (exit $rc)"
+  fi
+}
+
+run_client "python mcp 1.x" "$root/.tools/mcp1/bin/python" "$root/.tools/mcp1/bin/python" "$here/python_client.py"
+run_client "python mcp 2.x" "$root/.tools/mcp2/bin/python" "$root/.tools/mcp2/bin/python" "$here/python_client.py"
+run_client "typescript sdk" "$here/node_modules/@modelcontextprotocol/sdk" node "$here/ts_client.mjs"
+run_client "inspector cli" "$here/node_modules/.bin/mcp-inspector" bash "$here/inspector_cli.sh"
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
