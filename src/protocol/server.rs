@@ -6,6 +6,7 @@ use tracing::Span;
 
 use super::jsonrpc::{ErrorObject, INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, Request};
 use super::version::ProtocolVersion;
+use crate::tools::texts::Lang;
 use crate::tools::{CallContext, ToolRegistry};
 
 /// Tools per `tools/list` page.
@@ -144,7 +145,7 @@ impl McpServer {
             ));
         }
         let ctx = CallContext {
-            lang: moveo_lang(&params),
+            lang: Lang::negotiate(moveo_lang(&params).as_deref()),
             session_id: exchange.session_id.clone(),
         };
         let arguments = params.remove("arguments");

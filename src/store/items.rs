@@ -156,6 +156,11 @@ fn decode<T: for<'de> Deserialize<'de>>(item: Item, entity: &'static str) -> Res
     serde_dynamo::from_item(item).map_err(|source| ItemError { entity, source })
 }
 
+/// A customer from its profile item.
+pub fn customer_from_item(item: Item) -> Result<Customer, ItemError> {
+    decode(item, "customer")
+}
+
 /// An order head from its item.
 pub fn order_from_item(item: Item) -> Result<Order, ItemError> {
     decode(item, "order")

@@ -1,21 +1,24 @@
 //! The order store: DynamoDB reads and writes behind domain types. The client is built on first
 //! use, with the DynamoDB call budget (timeouts, bounded retries). No `Scan` on any request path.
 
+mod cancel;
 pub mod demo;
 mod items;
 pub mod model;
+mod orders;
 pub mod seed;
 
 use std::sync::Arc;
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_dynamodb::types::AttributeValue;
 use thiserror::Error;
 use tokio::sync::OnceCell;
 
+pub use cancel::{CancelOutcome, CancelRequest};
 pub use items::{Item, ItemError};
 pub use model::{Customer, LineItem, Money, Order, OrderDetails, OrderStatus, Shipment};
+pub use orders::{CustomerOrders, OrderPage};
 
 use crate::aws::{AwsContext, CallBudget};
 
@@ -94,22 +97,5 @@ impl OrderStore {
                 Client::from_conf(config)
             })
             .await
-    }
-
-    /// One order with its lines and shipments: a single `Query` on the order's partition.
-    pub async fn get_order(&self, number: &str) -> Result<Option<OrderDetails>, StoreError> {
-        let output = self
-            .client()
-            .await
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk")
-            .expression_attribute_values(":pk", AttributeValue::S(items::order_pk(number)))
-            .send()
-            .await
-            .map_err(|e| StoreError::from_sdk(&e))?;
-        Ok(items::order_details_from_items(
-            output.items.unwrap_or_default(),
-        )?)
     }
 }

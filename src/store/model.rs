@@ -7,17 +7,17 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
-    /// Placed, payment not yet confirmed.
+    // Placed, payment not yet confirmed.
     Pending,
-    /// Paid and being prepared.
+    // Paid and being prepared.
     Processing,
-    /// Handed to the carrier.
+    // Handed to the carrier.
     Shipped,
-    /// Received by the customer.
+    // Received by the customer.
     Delivered,
-    /// Cancelled before shipping.
+    // Cancelled before shipping.
     Cancelled,
-    /// Sent back by the customer after delivery.
+    // Sent back by the customer after delivery.
     Returned,
 }
 

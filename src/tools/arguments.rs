@@ -5,6 +5,8 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
 
+use super::texts::{Arg, Lang, arg, text};
+
 /// Compiles a tool's input schema (formats such as `email` are checked too).
 pub fn compile(schema: &Value) -> Result<Validator, String> {
     jsonschema::options()
@@ -13,23 +15,30 @@ pub fn compile(schema: &Value) -> Result<Validator, String> {
         .map_err(|e| e.to_string())
 }
 
-/// Checks `arguments`; on failure, one plain-language sentence per problem (at most five).
-pub fn check(validator: &Validator, schema: &Value, arguments: &Value) -> Result<(), String> {
+/// Checks `arguments`; on failure, one plain-language sentence per problem (at most five), in
+/// `lang`.
+pub fn check(
+    validator: &Validator,
+    schema: &Value,
+    arguments: &Value,
+    lang: Lang,
+) -> Result<(), String> {
     let problems: Vec<String> = validator
         .iter_errors(arguments)
         .take(5)
-        .map(|e| explain(&e, schema))
+        .map(|e| explain(&e, schema, lang))
         .collect();
     if problems.is_empty() {
         return Ok(());
     }
-    Err(format!(
-        "The arguments are not valid, so nothing was done. {} Fix the arguments and call the tool again.",
-        problems.join(" ")
+    Err(text(
+        lang,
+        "args-invalid",
+        &[arg("problems", problems.join(" "))],
     ))
 }
 
-fn explain(error: &ValidationError<'_>, schema: &Value) -> String {
+fn explain(error: &ValidationError<'_>, schema: &Value, lang: Lang) -> String {
     let path = error.instance_path().to_string();
     let field = path
         .trim_start_matches('/')
@@ -37,16 +46,28 @@ fn explain(error: &ValidationError<'_>, schema: &Value) -> String {
         .next()
         .unwrap_or_default()
         .to_owned();
-    let describe = |name: &str| {
+    let description = |name: &str| {
         schema["properties"][name]["description"]
             .as_str()
-            .map(|d| format!(" ({d})"))
             .unwrap_or_default()
+            .to_owned()
+    };
+    let say = |id: &str, extra: Vec<Arg<'_>>| {
+        let mut args = vec![arg("field", field.clone())];
+        args.extend(extra);
+        text(lang, id, &args)
     };
     match error.kind() {
         ValidationErrorKind::Required { property } => {
-            let name = property.as_str().unwrap_or_default();
-            format!("`{name}` is required{}.", describe(name))
+            let name = property.as_str().unwrap_or_default().to_owned();
+            text(
+                lang,
+                "arg-required",
+                &[
+                    arg("field", name.clone()),
+                    arg("description", description(&name)),
+                ],
+            )
         }
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let allowed: Vec<String> = schema["properties"]
@@ -57,18 +78,18 @@ fn explain(error: &ValidationError<'_>, schema: &Value) -> String {
                 .iter()
                 .map(|u| format!("`{}`", shorten(u)))
                 .collect();
-            format!(
-                "Unknown argument {}; the arguments are {}.",
-                names.join(", "),
-                allowed.join(", ")
+            text(
+                lang,
+                "arg-unknown",
+                &[
+                    arg("names", names.join(", ")),
+                    arg("allowed", allowed.join(", ")),
+                ],
             )
         }
-        ValidationErrorKind::Type { kind } if field.is_empty() => {
-            let _ = kind;
-            "The arguments must be a JSON object of named fields.".to_owned()
-        }
+        ValidationErrorKind::Type { .. } if field.is_empty() => text(lang, "arg-not-object", &[]),
         ValidationErrorKind::Type { kind } => {
-            format!("`{field}` must be {}{}.", type_name(kind), describe(&field))
+            say("arg-type", vec![arg("expected", type_name(kind))])
         }
         ValidationErrorKind::Enum { options } => {
             let list: Vec<String> = options
@@ -77,41 +98,37 @@ fn explain(error: &ValidationError<'_>, schema: &Value) -> String {
                 .flatten()
                 .map(|o| o.to_string())
                 .collect();
-            format!("`{field}` must be one of {}.", list.join(", "))
+            say("arg-enum", vec![arg("options", list.join(", "))])
         }
-        ValidationErrorKind::Pattern { .. } => format!(
-            "`{field}` is not in the expected format{}.",
-            describe(&field)
-        ),
-        ValidationErrorKind::Format { format } if format == "email" => {
-            format!("`{field}` must be a valid email address, like jane@example.com.")
+        ValidationErrorKind::Pattern { .. } => {
+            say("arg-pattern", vec![arg("description", description(&field))])
         }
-        ValidationErrorKind::Minimum { limit } => format!("`{field}` must be at least {limit}."),
-        ValidationErrorKind::Maximum { limit } => format!("`{field}` must be at most {limit}."),
+        ValidationErrorKind::Format { format } if format == "email" => say("arg-email", vec![]),
+        ValidationErrorKind::Minimum { limit } => {
+            say("arg-minimum", vec![arg("limit", limit.to_string())])
+        }
+        ValidationErrorKind::Maximum { limit } => {
+            say("arg-maximum", vec![arg("limit", limit.to_string())])
+        }
         ValidationErrorKind::MinLength { limit } => {
-            format!("`{field}` must be at least {limit} characters long.")
+            say("arg-min-length", vec![arg("limit", limit.to_string())])
         }
         ValidationErrorKind::MaxLength { limit } => {
-            format!("`{field}` must be at most {limit} characters long.")
+            say("arg-max-length", vec![arg("limit", limit.to_string())])
         }
-        _ => format!("`{field}` is not valid{}.", describe(&field)),
+        _ => say("arg-invalid", vec![]),
     }
 }
 
+/// The JSON type a schema expects, as the message selector knows it.
 fn type_name(kind: &TypeKind) -> String {
-    let one = |t: &jsonschema::JsonType| match t.to_string().as_str() {
-        "integer" => "a whole number".to_owned(),
-        "number" => "a number".to_owned(),
-        "string" => "a string".to_owned(),
-        "boolean" => "true or false".to_owned(),
-        "object" => "an object".to_owned(),
-        "array" => "a list".to_owned(),
-        other => other.to_owned(),
+    let first = match kind {
+        TypeKind::Single(t) => Some(*t),
+        TypeKind::Multiple(set) => set.iter().next(),
     };
-    match kind {
-        TypeKind::Single(t) => one(t),
-        TypeKind::Multiple(set) => set.iter().map(|t| one(&t)).collect::<Vec<_>>().join(" or "),
-    }
+    first
+        .map(|t| t.to_string())
+        .unwrap_or_else(|| "object".into())
 }
 
 fn shorten(text: &str) -> String {
@@ -144,7 +161,7 @@ mod tests {
 
     fn problems(args: Value) -> String {
         let s = schema();
-        check(&compile(&s).unwrap(), &s, &args).unwrap_err()
+        check(&compile(&s).unwrap(), &s, &args, Lang::En).unwrap_err()
     }
 
     #[test]
@@ -154,7 +171,8 @@ mod tests {
             check(
                 &compile(&s).unwrap(),
                 &s,
-                &json!({"order_number": "1000001", "limit": 3})
+                &json!({"order_number": "1000001", "limit": 3}),
+                Lang::En
             ),
             Ok(())
         );
@@ -200,5 +218,13 @@ mod tests {
                 .contains("Unknown argument `query`")
         );
         assert!(problems(json!([1])).contains("must be a JSON object"));
+    }
+
+    #[test]
+    fn problems_are_explained_in_the_conversations_language() {
+        let s = schema();
+        let text = check(&compile(&s).unwrap(), &s, &json!({}), Lang::Es).unwrap_err();
+        assert!(text.contains("`order_number`"), "{text}");
+        assert_ne!(text, problems(json!({})), "not the English text");
     }
 }

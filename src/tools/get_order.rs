@@ -5,8 +5,9 @@ use std::sync::Arc;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::texts::{arg, text};
 use super::{Annotations, CallContext, Tool, ToolError, ToolOutput};
-use crate::store::{Money, OrderDetails, OrderStore, StoreError};
+use crate::store::{Money, OrderDetails, OrderStore};
 
 /// Arguments of `get_order`.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -122,37 +123,27 @@ NOT: To find orders by customer email, or when the customer does not know the nu
     async fn call(
         &self,
         params: GetOrderParams,
-        _ctx: &CallContext,
+        ctx: &CallContext,
     ) -> Result<ToolOutput<GetOrderOutput>, ToolError> {
         let number = params.order_number;
         let details = match self.store.get_order(&number).await {
             Ok(Some(details)) => details,
             Ok(None) => {
-                return Err(ToolError::terminal(format!(
-                    "No order with number {number} was found. The number may be mistyped or belong to another shop. Ask the customer to check the number, or search by their email with `search_orders`."
-                )));
+                let message = text(
+                    ctx.lang,
+                    "order-not-found",
+                    &[arg("number", number.as_str())],
+                );
+                return Err(ToolError::terminal(message));
             }
-            Err(error) => return Err(unavailable(&error)),
+            Err(error) => return Err(ToolError::from_store(&error, ctx.lang)),
         };
         let output = GetOrderOutput::from(details);
-        let text = render(&output);
+        let answer = render(&output);
         let email = output.customer_email.clone();
-        Ok(ToolOutput::new(text, output)
+        Ok(ToolOutput::new(answer, output)
             .with_session_value("order_number", number)
             .with_session_value("customer_email", email))
-    }
-}
-
-/// The plain-language answer for a store failure; the cause goes to the logs only.
-pub fn unavailable(error: &StoreError) -> ToolError {
-    tracing::error!(%error, "order store call failed");
-    match error {
-        StoreError::Unavailable(_) => ToolError::recoverable(
-            "The order system is temporarily unavailable, so nothing could be looked up. Try again in a few seconds; if it keeps failing, tell the customer you will follow up shortly.",
-        ),
-        _ => ToolError::terminal(
-            "The order system could not answer this request. Do not retry; tell the customer you will check and get back to them.",
-        ),
     }
 }
 

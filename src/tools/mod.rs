@@ -6,10 +6,14 @@
 //! implements [`Tool`]; then register it in [`ToolRegistry::with_order_desk`] with one line.
 
 mod arguments;
+mod cancel_order;
+mod get_customer;
 mod get_order;
 mod registry;
 mod result;
 mod schema;
+mod search_orders;
+pub mod texts;
 
 use std::future::Future;
 
@@ -17,9 +21,12 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+pub use cancel_order::CancelOrder;
+pub use get_customer::GetCustomer;
 pub use get_order::GetOrder;
 pub use registry::{CallOutcome, ToolRegistry};
 pub use result::{CallContext, ToolError, ToolOutput};
+pub use search_orders::SearchOrders;
 
 /// Behaviour hints shown to clients (`annotations` in `tools/list`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,6 +9,7 @@ use jsonschema::Validator;
 use serde_json::{Map, Value, json};
 
 use super::result::{CallContext, ToolError, success_result};
+use super::texts::{Lang, arg, text};
 use super::{Tool, arguments, schema};
 use crate::store::OrderStore;
 
@@ -35,7 +36,7 @@ impl CallOutcome {
 trait RegisteredTool: Send + Sync {
     fn name(&self) -> &'static str;
     fn definition(&self) -> &Value;
-    fn validator(&self) -> Result<&Validator, ToolError>;
+    fn validator(&self, lang: Lang) -> Result<&Validator, ToolError>;
     fn call<'a>(
         &'a self,
         arguments: Value,
@@ -78,13 +79,13 @@ impl<T: Tool> RegisteredTool for Entry<T> {
         self.definition.get_or_init(Self::build_definition)
     }
 
-    fn validator(&self) -> Result<&Validator, ToolError> {
+    fn validator(&self, lang: Lang) -> Result<&Validator, ToolError> {
         let compiled = self
             .validator
             .get_or_init(|| arguments::compile(&self.definition()["inputSchema"]));
         compiled.as_ref().map_err(|error| {
             tracing::error!(tool = T::NAME, %error, "the tool's input schema does not compile");
-            ToolError::recoverable("This tool is temporarily unavailable. Try again later.")
+            ToolError::recoverable(text(lang, "tool-unavailable", &[]))
         })
     }
 
@@ -94,46 +95,54 @@ impl<T: Tool> RegisteredTool for Entry<T> {
         ctx: &'a CallContext,
     ) -> Pin<Box<dyn Future<Output = (Value, CallOutcome)> + Send + 'a>> {
         Box::pin(async move {
-            let validator = match self.validator() {
-                Ok(v) => v,
-                Err(e) => return (e.into_result(), CallOutcome::ToolError),
-            };
-            if let Err(text) =
-                arguments::check(validator, &self.definition()["inputSchema"], &arguments)
-            {
-                return (
-                    ToolError::terminal(text).into_result(),
-                    CallOutcome::InvalidArguments,
-                );
-            }
-            let params: T::Params = match serde_json::from_value(arguments) {
-                Ok(p) => p,
-                Err(error) => {
-                    let text = format!(
-                        "The arguments are not valid, so nothing was done: {error}. Fix them and call the tool again."
-                    );
-                    return (
-                        ToolError::terminal(text).into_result(),
-                        CallOutcome::InvalidArguments,
-                    );
-                }
+            let params = match self.parse(arguments, ctx.lang) {
+                Ok(params) => params,
+                Err(failure) => return failure,
             };
             match self.tool.call(params, ctx).await {
                 Ok(output) => match serde_json::to_value(&output.structured) {
-                    Ok(structured) => (
-                        success_result(output.text, structured, output.session_context),
-                        CallOutcome::Ok,
-                    ),
+                    Ok(structured) => {
+                        let result =
+                            success_result(output.text, structured, output.session_context);
+                        (result, CallOutcome::Ok)
+                    }
                     Err(error) => {
                         tracing::error!(tool = T::NAME, %error, "could not serialise the tool's output");
-                        let e = ToolError::recoverable(
-                            "Something went wrong while preparing the answer. Try again in a few seconds.",
-                        );
+                        let e = ToolError::recoverable(text(ctx.lang, "tool-unavailable", &[]));
                         (e.into_result(), CallOutcome::ToolError)
                     }
                 },
                 Err(error) => (error.into_result(), CallOutcome::ToolError),
             }
+        })
+    }
+}
+
+impl<T: Tool> Entry<T> {
+    /// Validates `arguments` against the input schema, then reads them into the params type.
+    fn parse(&self, arguments: Value, lang: Lang) -> Result<T::Params, (Value, CallOutcome)> {
+        let validator = self
+            .validator(lang)
+            .map_err(|e| (e.into_result(), CallOutcome::ToolError))?;
+        let invalid = |message: String| {
+            (
+                ToolError::terminal(message).into_result(),
+                CallOutcome::InvalidArguments,
+            )
+        };
+        arguments::check(
+            validator,
+            &self.definition()["inputSchema"],
+            &arguments,
+            lang,
+        )
+        .map_err(invalid)?;
+        serde_json::from_value(arguments).map_err(|error| {
+            invalid(text(
+                lang,
+                "args-invalid",
+                &[arg("problems", format!("{error}."))],
+            ))
         })
     }
 }
@@ -161,7 +170,10 @@ impl ToolRegistry {
     /// The product's tools, backed by the order store.
     pub fn with_order_desk(store: Arc<OrderStore>) -> Self {
         let mut registry = Self::new();
-        registry.register(super::GetOrder::new(store));
+        registry.register(super::SearchOrders::new(store.clone()));
+        registry.register(super::GetOrder::new(store.clone()));
+        registry.register(super::GetCustomer::new(store.clone()));
+        registry.register(super::CancelOrder::new(store));
         registry
     }
 

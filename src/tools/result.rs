@@ -5,11 +5,14 @@
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
+use super::texts::{Lang, text};
+use crate::store::StoreError;
+
 /// Who is calling and in which conversation; nothing here is required.
 #[derive(Debug, Clone, Default)]
 pub struct CallContext {
-    /// The conversation's language (`_meta["moveo/context"].lang`), e.g. `es` or `pt-BR`.
-    pub lang: Option<String>,
+    /// The conversation's language (from `_meta["moveo/context"].lang`; English by default).
+    pub lang: Lang,
     /// The conversation's session id (`x-moveo-session-id`), used to derive idempotency keys.
     pub session_id: Option<String>,
 }
@@ -73,6 +76,17 @@ impl ToolError {
         ToolError {
             message: message.into(),
             retry: Retry::Later,
+        }
+    }
+
+    /// The plain-language answer for a store failure in `lang`; the cause goes to the logs only.
+    pub fn from_store(error: &StoreError, lang: Lang) -> Self {
+        tracing::error!(%error, "order store call failed");
+        match error {
+            StoreError::Unavailable(_) => {
+                ToolError::recoverable(text(lang, "store-unavailable", &[]))
+            }
+            _ => ToolError::terminal(text(lang, "store-failed", &[])),
         }
     }
 

@@ -20,7 +20,15 @@ pub fn schema_for<T: JsonSchema>() -> Value {
 }
 
 /// The JSON Schema 2020-12 formats kept in published schemas.
-const STANDARD_FORMATS: [&str; 7] = ["email", "date-time", "date", "time", "uri", "uuid", "hostname"];
+const STANDARD_FORMATS: [&str; 7] = [
+    "email",
+    "date-time",
+    "date",
+    "time",
+    "uri",
+    "uuid",
+    "hostname",
+];
 
 /// Removes the `null` alternative schemars adds to `Option<T>`: an absent field is how this
 /// server spells "not given", and models handle a plain optional field better than a nullable one.
@@ -35,7 +43,11 @@ fn strip_null(value: &mut Value) {
                 }
             }
             // schemars marks integer widths (`uint32`, `int64`, ...) as formats no client knows.
-            if map.get("format").and_then(Value::as_str).is_some_and(|f| !STANDARD_FORMATS.contains(&f)) {
+            if map
+                .get("format")
+                .and_then(Value::as_str)
+                .is_some_and(|f| !STANDARD_FORMATS.contains(&f))
+            {
                 map.remove("format");
             }
             if let Some(Value::Array(options)) = map.get_mut("enum") {
@@ -108,6 +120,9 @@ mod tests {
         assert_eq!(schema["required"], json!(["name"]));
         assert_eq!(schema["additionalProperties"], json!(false));
         assert!(!schema.to_string().contains("null"), "{schema}");
-        assert!(schema["properties"]["count"].get("format").is_none(), "no integer-width formats: {schema}");
+        assert!(
+            schema["properties"]["count"].get("format").is_none(),
+            "no integer-width formats: {schema}"
+        );
     }
 }

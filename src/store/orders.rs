@@ -1,0 +1,242 @@
+//! Reads: one request per call, on keys or an index, never a `Scan`, with projections so only the
+//! attributes the domain types need travel.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use super::items;
+use super::model::{Customer, Order, OrderDetails, OrderStatus};
+use super::{OrderStore, StoreError};
+
+/// Attributes of an order head.
+const ORDER_ATTRIBUTES: [&str; 13] = [
+    "number",
+    "customer_email",
+    "customer_name",
+    "status",
+    "currency",
+    "subtotal_minor",
+    "shipping_minor",
+    "tax_minor",
+    "total_minor",
+    "item_count",
+    "created_at",
+    "updated_at",
+    "cancel_reason",
+];
+/// Attributes of lines and shipments (beyond the order head's).
+const DETAIL_ATTRIBUTES: [&str; 12] = [
+    "line",
+    "sku",
+    "name",
+    "quantity",
+    "unit_price_minor",
+    "carrier",
+    "tracking_number",
+    "tracking_url",
+    "shipped_at",
+    "estimated_delivery",
+    "delivered_at",
+    "entity",
+];
+/// Attributes of a customer profile (beyond the order head's).
+const CUSTOMER_ATTRIBUTES: [&str; 6] = ["email", "name", "phone", "tier", "order_count", "entity"];
+
+/// A projection over `names`: the expression (`#p0, #p1, ...`) and its name placeholders, so
+/// reserved words such as `status` and `name` need no special care.
+pub(super) fn projection<'a>(
+    names: impl IntoIterator<Item = &'a str>,
+) -> (String, HashMap<String, String>) {
+    let mut placeholders = HashMap::new();
+    let mut expression = Vec::new();
+    for (i, name) in names.into_iter().enumerate() {
+        let placeholder = format!("#p{i}");
+        expression.push(placeholder.clone());
+        placeholders.insert(placeholder, name.to_owned());
+    }
+    (expression.join(", "), placeholders)
+}
+
+fn s(value: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(value.into())
+}
+
+/// A page of orders, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderPage {
+    pub orders: Vec<Order>,
+    /// How many orders exist in all, when known (from the customer's profile).
+    pub total: Option<u32>,
+    /// True when DynamoDB stopped at the limit (there may be more).
+    pub truncated: bool,
+}
+
+/// A customer's profile and newest orders, from one query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerOrders {
+    pub customer: Option<Customer>,
+    pub page: OrderPage,
+}
+
+impl OrderStore {
+    /// One order with its lines and shipments: a single `Query` on the order's partition.
+    pub async fn get_order(&self, number: &str) -> Result<Option<OrderDetails>, StoreError> {
+        let (expression, names) = projection(ORDER_ATTRIBUTES.into_iter().chain(DETAIL_ATTRIBUTES));
+        let output = self
+            .client()
+            .await
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(items::order_pk(number)))
+            .projection_expression(expression)
+            .set_expression_attribute_names(Some(names))
+            .send()
+            .await
+            .map_err(|e| StoreError::from_sdk(&e))?;
+        Ok(items::order_details_from_items(
+            output.items.unwrap_or_default(),
+        )?)
+    }
+
+    /// An order's head only (no lines): a single `GetItem`. `consistent` for read-before-write.
+    pub async fn order_head(
+        &self,
+        number: &str,
+        consistent: bool,
+    ) -> Result<Option<Order>, StoreError> {
+        let (expression, names) = projection(ORDER_ATTRIBUTES);
+        let output = self
+            .client()
+            .await
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(items::order_pk(number)))
+            .key("sk", s(items::ORDER_SK))
+            .projection_expression(expression)
+            .set_expression_attribute_names(Some(names))
+            .consistent_read(consistent)
+            .send()
+            .await
+            .map_err(|e| StoreError::from_sdk(&e))?;
+        Ok(output.item.map(items::order_from_item).transpose()?)
+    }
+
+    /// A customer's profile and newest `limit` orders: one `Query` on `gsi1`, newest first (the
+    /// profile's sort key sorts after every order's, so it comes back first).
+    pub async fn customer_orders(
+        &self,
+        email: &str,
+        limit: usize,
+    ) -> Result<CustomerOrders, StoreError> {
+        let (expression, names) =
+            projection(ORDER_ATTRIBUTES.into_iter().chain(CUSTOMER_ATTRIBUTES));
+        let output = self
+            .client()
+            .await
+            .query()
+            .table_name(&self.table)
+            .index_name("gsi1")
+            .key_condition_expression("gsi1pk = :pk")
+            .expression_attribute_values(":pk", s(items::customer_pk(email)))
+            .scan_index_forward(false)
+            .limit(limit as i32 + 1)
+            .projection_expression(expression)
+            .set_expression_attribute_names(Some(names))
+            .send()
+            .await
+            .map_err(|e| StoreError::from_sdk(&e))?;
+        let truncated = output.last_evaluated_key.is_some();
+        let mut customer = None;
+        let mut orders = Vec::new();
+        for item in output.items.unwrap_or_default() {
+            match item
+                .get("entity")
+                .and_then(|v| v.as_s().ok())
+                .map(String::as_str)
+            {
+                Some("customer") => customer = Some(items::customer_from_item(item)?),
+                _ => orders.push(items::order_from_item(item)?),
+            }
+        }
+        // Without a profile the query read one order more than asked for.
+        orders.truncate(limit);
+        let total = customer.as_ref().map(|c: &Customer| c.order_count);
+        Ok(CustomerOrders {
+            customer,
+            page: OrderPage {
+                orders,
+                total,
+                truncated,
+            },
+        })
+    }
+
+    /// A customer's newest `limit` orders in `status`: one `Query` on `gsi2`, newest first.
+    pub async fn customer_orders_in_status(
+        &self,
+        email: &str,
+        status: OrderStatus,
+        limit: usize,
+    ) -> Result<OrderPage, StoreError> {
+        let (expression, names) = projection(ORDER_ATTRIBUTES);
+        let partition = format!("{}#STATUS#{}", items::customer_pk(email), status.as_str());
+        let output = self
+            .client()
+            .await
+            .query()
+            .table_name(&self.table)
+            .index_name("gsi2")
+            .key_condition_expression("gsi2pk = :pk")
+            .expression_attribute_values(":pk", s(partition))
+            .scan_index_forward(false)
+            .limit(limit as i32)
+            .projection_expression(expression)
+            .set_expression_attribute_names(Some(names))
+            .send()
+            .await
+            .map_err(|e| StoreError::from_sdk(&e))?;
+        let truncated = output.last_evaluated_key.is_some();
+        let orders = output
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(items::order_from_item)
+            .collect::<Result<_, _>>()?;
+        Ok(OrderPage {
+            orders,
+            total: None,
+            truncated,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn projections_use_placeholders_for_every_name() {
+        let (expression, names) = projection(["status", "name"]);
+        assert_eq!(expression, "#p0, #p1");
+        assert_eq!(names["#p0"], "status");
+        assert_eq!(names["#p1"], "name");
+    }
+
+    #[test]
+    fn the_order_projection_covers_every_field_of_an_order() {
+        let order = serde_json::to_value(
+            crate::store::demo::generate(1, 1, 1).orders[0]
+                .order
+                .clone(),
+        )
+        .unwrap();
+        for key in order.as_object().unwrap().keys() {
+            assert!(
+                ORDER_ATTRIBUTES.contains(&key.as_str()),
+                "{key} is not projected"
+            );
+        }
+    }
+}
