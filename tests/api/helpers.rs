@@ -239,3 +239,54 @@ pub async fn call_tool(app: &App, name: &str, arguments: Value) -> Value {
     assert_eq!(answer.status, 200, "{}", answer.text);
     answer.json()["result"].clone()
 }
+
+/// An application over a freshly seeded table of its own (for tests that write).
+pub async fn fresh_app() -> (App, String) {
+    let table = unique("orders-rw");
+    seed_table(&table, 30, 120).await;
+    let secret = create_secret(KEY).await;
+    let mut settings = Settings::new(&secret).await;
+    settings.config.table_name = table.clone();
+    (settings.app(), table)
+}
+
+/// The seeded data set (the same generator and seed as [`seed_table`] with 30 customers and
+/// 120 orders).
+pub fn data_set() -> seed::DataSet {
+    demo::generate(30, 120, 42)
+}
+
+/// `tools/call` with Moveo's `_meta` language and session header.
+pub async fn call_tool_as(
+    app: &App,
+    name: &str,
+    arguments: Value,
+    lang: Option<&str>,
+    session: Option<&str>,
+) -> Value {
+    let mut params = json!({"name": name, "arguments": arguments});
+    if let Some(lang) = lang {
+        params["_meta"] = json!({"moveo/context": {"lang": lang, "context": {}, "channel": "web"}});
+    }
+    let body =
+        json!({"jsonrpc": "2.0", "id": 9, "method": "tools/call", "params": params}).to_string();
+    let mut headers = vec![
+        ("x-api-key", KEY),
+        ("content-type", "application/json"),
+        ("mcp-protocol-version", "2025-06-18"),
+    ];
+    if let Some(session) = session {
+        headers.push(("x-moveo-session-id", session));
+    }
+    let answer = send(app, post(&body, &headers)).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    answer.json()["result"].clone()
+}
+
+/// The text of a tool result.
+pub fn text_of(result: &Value) -> String {
+    result["content"][0]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}

@@ -4,6 +4,8 @@ mod auth;
 mod events;
 mod get_order;
 mod helpers;
+mod order_desk;
 mod protocol;
+mod tool_rules;
 mod transport;
 mod wire;
