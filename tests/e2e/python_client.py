@@ -6,7 +6,17 @@ Environment:
   MCP_API_KEY        API key sent as `x-api-key` (required)
   MCP_ORDER_NUMBER   an order number that exists (required)
   MCP_MISSING_ORDER  an order number that does not exist (default 9999999)
+  MCP_CUSTOMER_EMAIL a customer with orders, for search_orders/get_customer (default jane.doe@example.com)
+  MCP_CUSTOMER_NAME  that customer's name (default Jane Doe)
+  MCP_CANCEL_ORDER   a pending or processing order that cancel_order may cancel (default 1002783)
+  MCP_CANCEL_KEY     idempotency key for that cancellation (default e2e-cancel-<MCP_CANCEL_ORDER>)
+  MCP_SHIPPED_ORDER  a shipped order, which cancel_order must refuse (default 1000001)
   MCP_TIMEOUT        seconds allowed for each network step (default 20)
+
+cancel_order really cancels MCP_CANCEL_ORDER (the data is changed). The call carries a fixed
+idempotency key, so running this client again (or after another client of tests/e2e/) replays the
+first result: the first call is accepted with either `replayed` value, the immediate repeat must
+say replayed: true with the same cancelled_at.
 
 Prints one line per check, "ok - ..." or "not ok - ...", and exits 1 if any check failed
 (2 on a usage error). Run it with the interpreter of the SDK under test, e.g.
@@ -40,9 +50,15 @@ URL = os.environ.get("MCP_URL", "")
 KEY = os.environ.get("MCP_API_KEY", "")
 ORDER = os.environ.get("MCP_ORDER_NUMBER", "")
 MISSING = os.environ.get("MCP_MISSING_ORDER", "9999999")
+CUSTOMER_EMAIL = os.environ.get("MCP_CUSTOMER_EMAIL") or "jane.doe@example.com"
+CUSTOMER_NAME = os.environ.get("MCP_CUSTOMER_NAME") or "Jane Doe"
+CANCEL_ORDER = os.environ.get("MCP_CANCEL_ORDER") or "1002783"
+CANCEL_KEY = os.environ.get("MCP_CANCEL_KEY") or f"e2e-cancel-{CANCEL_ORDER}"
+SHIPPED_ORDER = os.environ.get("MCP_SHIPPED_ORDER") or "1000001"
 TIMEOUT = float(os.environ.get("MCP_TIMEOUT", "20"))
 EXPECTED_SERVER_NAME = "lambda-mcp"
 TOOL = "get_order"
+EXPECTED_TOOLS = ["cancel_order", "get_customer", "get_order", "search_orders"]
 
 failures = 0
 
@@ -173,10 +189,68 @@ def text_of(result: dict[str, Any]) -> str:
     return "\n".join(c.get("text", "") for c in result.get("content", []) if c.get("type") == "text")
 
 
+def clip(text: str, n: int = 200) -> str:
+    return text if len(text) <= n else text[: n - 3] + "..."
+
+
+def summary(result: dict[str, Any]) -> str:
+    return (f"isError={result.get('isError')!r} text={clip(text_of(result), 120)!r} "
+            f"structuredContent={clip(json.dumps(result.get('structuredContent')))}")
+
+
+async def call(session: Any, name: str, args: dict[str, Any]) -> dict[str, Any]:
+    with anyio.fail_after(TIMEOUT):
+        return wire(await session.call_tool(name, args))
+
+
+async def order_desk_checks(session: Any, tool_names: list[str]) -> None:
+    """The four tools of the order desk: list, search, profile, cancel (idempotent), refused cancel."""
+    report(sorted(tool_names) == EXPECTED_TOOLS, f"tools/list lists exactly {EXPECTED_TOOLS}", f"tools: {tool_names}")
+
+    found = await call(session, "search_orders", {"email": CUSTOMER_EMAIL})
+    sc = found.get("structuredContent")
+    orders = sc.get("orders") if isinstance(sc, dict) else None
+    orders = orders if isinstance(orders, list) else []
+    numbers = [str(o.get("order_number")) for o in orders if isinstance(o, dict)]
+    emails_match = bool(orders) and all(
+        isinstance(o, dict) and str(o.get("customer_email", "")).lower() == CUSTOMER_EMAIL.lower() for o in orders)
+    report(found.get("isError", False) is False and bool(orders) and (SHIPPED_ORDER in numbers or emails_match),
+           f"tools/call search_orders(email={CUSTOMER_EMAIL}) returns that customer's orders",
+           f"isError={found.get('isError')!r}, orders={numbers}, all customer_email match={emails_match}, "
+           f"more_available={sc.get('more_available') if isinstance(sc, dict) else None!r}")
+
+    customer = await call(session, "get_customer", {"email": CUSTOMER_EMAIL})
+    sc = customer.get("structuredContent")
+    name = sc.get("name") if isinstance(sc, dict) else None
+    report(customer.get("isError", False) is False and name == CUSTOMER_NAME,
+           f"tools/call get_customer(email={CUSTOMER_EMAIL}) structuredContent.name == {CUSTOMER_NAME!r}",
+           f"name={name!r}; {summary(customer)}")
+
+    args = {"order_number": CANCEL_ORDER, "reason": "customer_request", "idempotency_key": CANCEL_KEY}
+    first = await call(session, "cancel_order", args)
+    sc1 = first.get("structuredContent") if isinstance(first.get("structuredContent"), dict) else {}
+    report(first.get("isError", False) is False and sc1.get("status") == "cancelled"
+           and str(sc1.get("order_number")) == CANCEL_ORDER,
+           f"tools/call cancel_order({CANCEL_ORDER}, key {CANCEL_KEY}) -> cancelled",
+           f"replayed={sc1.get('replayed')!r} (true when an earlier run or client already cancelled it); {summary(first)}")
+    again = await call(session, "cancel_order", args)
+    sc2 = again.get("structuredContent") if isinstance(again.get("structuredContent"), dict) else {}
+    report(again.get("isError", False) is False and sc2.get("status") == "cancelled" and sc2.get("replayed") is True
+           and sc2.get("cancelled_at") == sc1.get("cancelled_at"),
+           f"tools/call cancel_order({CANCEL_ORDER}) repeated with the same key -> replayed, same cancelled_at",
+           f"cancelled_at {sc1.get('cancelled_at')!r} then {sc2.get('cancelled_at')!r}; {summary(again)}")
+
+    shipped = await call(session, "cancel_order", {"order_number": SHIPPED_ORDER, "reason": "other"})
+    stext = text_of(shipped)
+    report(shipped.get("isError") is True and "shipped" in stext.lower(),
+           f"tools/call cancel_order({SHIPPED_ORDER}) (shipped order) is a tool error saying it has shipped",
+           f"isError={shipped.get('isError')!r} text={clip(stext, 120)!r}")
+
+
 async def authenticated_checks(api: Api) -> None:
     headers = {"x-api-key": KEY}
     try:
-        with anyio.fail_after(TIMEOUT * 6):  # the whole connection, including teardown
+        with anyio.fail_after(TIMEOUT * 12):  # the whole connection, including teardown
             async with AsyncExitStack() as stack:
                 # Entering the transport only starts its tasks (no I/O); it must not sit in a
                 # nested cancel scope that ends before the stack does.
@@ -191,6 +265,7 @@ async def authenticated_checks(api: Api) -> None:
 
                 with anyio.fail_after(TIMEOUT):
                     listed = wire(await session.list_tools())
+                tool_names = [t["name"] for t in listed.get("tools", [])]
                 tools = {t["name"]: t for t in listed.get("tools", [])}
                 tool = tools.get(TOOL)
                 report(tool is not None, f"tools/list includes {TOOL}", f"tools: {sorted(tools)}")
@@ -215,6 +290,8 @@ async def authenticated_checks(api: Api) -> None:
                 report(missing.get("isError") is True and bool(mtext.strip()),
                        f"tools/call {TOOL}({MISSING}) (missing order) is a tool error with a text",
                        f"isError={missing.get('isError')!r} text={mtext[:120]!r}")
+
+                await order_desk_checks(session, tool_names)
     except BaseException as exc:  # noqa: BLE001 - report anything, including timeouts and groups
         if isinstance(exc, KeyboardInterrupt):
             raise

@@ -11,8 +11,19 @@
 #   MCP_API_KEY        API key (required)
 #   MCP_ORDER_NUMBER   an order number that exists (required)
 #   MCP_MISSING_ORDER  an order number that does not exist (default 9999999)
+#   MCP_CUSTOMER_EMAIL a customer with orders, for search_orders/get_customer (default jane.doe@example.com)
+#   MCP_CUSTOMER_NAME  that customer's name (default Jane Doe)
+#   MCP_CANCEL_ORDER   a pending or processing order that cancel_order may cancel (default 1002783)
+#   MCP_CANCEL_KEY     idempotency key for that cancellation (default e2e-cancel-<MCP_CANCEL_ORDER>)
+#   MCP_SHIPPED_ORDER  a shipped order, which cancel_order must refuse (default 1000001)
 #   MCP_TIMEOUT        seconds per network step for the SDK clients (default 20)
 #   MCP_WARMUP_TIMEOUT seconds to wait for the first answer before running the clients (default 300; 0 skips)
+#
+# Every client checks tools/list (exactly search_orders, get_order, get_customer, cancel_order),
+# get_order, search_orders and get_customer by email, and cancel_order. cancel_order CHANGES THE
+# DATA: the first client really cancels MCP_CANCEL_ORDER; it and the later clients send the same
+# idempotency key (MCP_CANCEL_KEY), so they get the first result replayed (replayed: true) rather
+# than an error, which shows retries across clients are idempotent. Run against seeded demo data.
 #
 # The last line of output is exactly "N passed, M failed" (N + M = 4 clients); the exit status is
 # 0 when all four passed, 1 otherwise (2 on a usage error).
@@ -32,6 +43,11 @@ if [ ${#unset_vars[@]} -gt 0 ]; then
 fi
 export MCP_URL MCP_API_KEY MCP_ORDER_NUMBER
 export MCP_MISSING_ORDER=${MCP_MISSING_ORDER:-9999999}
+export MCP_CUSTOMER_EMAIL=${MCP_CUSTOMER_EMAIL:-jane.doe@example.com}
+export MCP_CUSTOMER_NAME=${MCP_CUSTOMER_NAME:-Jane Doe}
+export MCP_CANCEL_ORDER=${MCP_CANCEL_ORDER:-1002783}
+export MCP_CANCEL_KEY=${MCP_CANCEL_KEY:-e2e-cancel-$MCP_CANCEL_ORDER}
+export MCP_SHIPPED_ORDER=${MCP_SHIPPED_ORDER:-1000001}
 
 # Warm-up: under `cargo lambda watch` the first request builds and starts the function, which can
 # take far longer than the clients' per-step timeouts. Wait (up to MCP_WARMUP_TIMEOUT seconds,

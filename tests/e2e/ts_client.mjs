@@ -6,7 +6,16 @@
 //   MCP_API_KEY        API key sent as `x-api-key` (required)
 //   MCP_ORDER_NUMBER   an order number that exists (required)
 //   MCP_MISSING_ORDER  an order number that does not exist (default 9999999)
+//   MCP_CUSTOMER_EMAIL a customer with orders, for search_orders/get_customer (default jane.doe@example.com)
+//   MCP_CUSTOMER_NAME  that customer's name (default Jane Doe)
+//   MCP_CANCEL_ORDER   a pending or processing order that cancel_order may cancel (default 1002783)
+//   MCP_CANCEL_KEY     idempotency key for that cancellation (default e2e-cancel-<MCP_CANCEL_ORDER>)
+//   MCP_SHIPPED_ORDER  a shipped order, which cancel_order must refuse (default 1000001)
 //   MCP_TIMEOUT        seconds allowed for each network step (default 20)
+//
+// cancel_order really cancels MCP_CANCEL_ORDER. The call carries a fixed idempotency key, so after
+// an earlier run or another client it replays the first result: the first call is accepted with
+// either `replayed` value, the immediate repeat must say replayed: true with the same cancelled_at.
 //
 // Run from tests/e2e (so node_modules resolves):  node ts_client.mjs
 // Prints one line per check, "ok - ..." or "not ok - ...", exits 1 if any failed (2 on a usage error).
@@ -19,9 +28,15 @@ const URL_ = process.env.MCP_URL ?? '';
 const KEY = process.env.MCP_API_KEY ?? '';
 const ORDER = process.env.MCP_ORDER_NUMBER ?? '';
 const MISSING = process.env.MCP_MISSING_ORDER || '9999999';
+const CUSTOMER_EMAIL = process.env.MCP_CUSTOMER_EMAIL || 'jane.doe@example.com';
+const CUSTOMER_NAME = process.env.MCP_CUSTOMER_NAME || 'Jane Doe';
+const CANCEL_ORDER = process.env.MCP_CANCEL_ORDER || '1002783';
+const CANCEL_KEY = process.env.MCP_CANCEL_KEY || `e2e-cancel-${CANCEL_ORDER}`;
+const SHIPPED_ORDER = process.env.MCP_SHIPPED_ORDER || '1000001';
 const TIMEOUT_MS = Math.round(Number(process.env.MCP_TIMEOUT || '20') * 1000);
 const EXPECTED_SERVER_NAME = 'lambda-mcp';
 const TOOL = 'get_order';
+const EXPECTED_TOOLS = ['cancel_order', 'get_customer', 'get_order', 'search_orders'];
 
 let failures = 0;
 
@@ -57,6 +72,45 @@ function textOf(result) {
 }
 
 const clip = (s, n = 200) => (s.length <= n ? s : `${s.slice(0, n - 3)}...`);
+
+const structured = (result) => (result?.structuredContent !== null && typeof result?.structuredContent === 'object' ? result.structuredContent : {});
+const summary = (result) =>
+  `isError=${JSON.stringify(result?.isError)} text=${JSON.stringify(clip(textOf(result), 120))} structuredContent=${clip(JSON.stringify(result?.structuredContent) ?? 'undefined')}`;
+
+// The four tools of the order desk: list, search, profile, cancel (idempotent), refused cancel.
+async function orderDeskChecks(client, toolNames, opts) {
+  const call = (name, args) => within(client.callTool({ name, arguments: args }, undefined, opts), `tools/call ${name}`);
+  const sorted = [...toolNames].sort();
+  report(JSON.stringify(sorted) === JSON.stringify(EXPECTED_TOOLS), `tools/list lists exactly ${JSON.stringify(EXPECTED_TOOLS)}`, `tools: ${JSON.stringify(toolNames)}`);
+
+  const found = await call('search_orders', { email: CUSTOMER_EMAIL });
+  const sc = structured(found);
+  const orders = Array.isArray(sc.orders) ? sc.orders : [];
+  const numbers = orders.map((o) => String(o?.order_number));
+  const emailsMatch = orders.length > 0 && orders.every((o) => String(o?.customer_email ?? '').toLowerCase() === CUSTOMER_EMAIL.toLowerCase());
+  report(!found.isError && orders.length > 0 && (numbers.includes(SHIPPED_ORDER) || emailsMatch), `tools/call search_orders(email=${CUSTOMER_EMAIL}) returns that customer's orders`,
+    `isError=${JSON.stringify(found.isError)}, orders=${JSON.stringify(numbers)}, all customer_email match=${emailsMatch}, more_available=${JSON.stringify(sc.more_available)}`);
+
+  const customer = await call('get_customer', { email: CUSTOMER_EMAIL });
+  const name = structured(customer).name;
+  report(!customer.isError && name === CUSTOMER_NAME, `tools/call get_customer(email=${CUSTOMER_EMAIL}) structuredContent.name == '${CUSTOMER_NAME}'`, `name=${JSON.stringify(name)}; ${summary(customer)}`);
+
+  const args = { order_number: CANCEL_ORDER, reason: 'customer_request', idempotency_key: CANCEL_KEY };
+  const first = await call('cancel_order', args);
+  const sc1 = structured(first);
+  report(!first.isError && sc1.status === 'cancelled' && String(sc1.order_number) === CANCEL_ORDER, `tools/call cancel_order(${CANCEL_ORDER}, key ${CANCEL_KEY}) -> cancelled`,
+    `replayed=${JSON.stringify(sc1.replayed)} (true when an earlier run or client already cancelled it); ${summary(first)}`);
+  const again = await call('cancel_order', args);
+  const sc2 = structured(again);
+  report(!again.isError && sc2.status === 'cancelled' && sc2.replayed === true && sc2.cancelled_at === sc1.cancelled_at,
+    `tools/call cancel_order(${CANCEL_ORDER}) repeated with the same key -> replayed, same cancelled_at`,
+    `cancelled_at ${JSON.stringify(sc1.cancelled_at)} then ${JSON.stringify(sc2.cancelled_at)}; ${summary(again)}`);
+
+  const shipped = await call('cancel_order', { order_number: SHIPPED_ORDER, reason: 'other' });
+  const stext = textOf(shipped);
+  report(shipped.isError === true && stext.toLowerCase().includes('shipped'), `tools/call cancel_order(${SHIPPED_ORDER}) (shipped order) is a tool error saying it has shipped`,
+    `isError=${JSON.stringify(shipped.isError)} text=${JSON.stringify(clip(stext, 120))}`);
+}
 
 function sdkVersion() {
   try {
@@ -99,6 +153,8 @@ async function authenticatedChecks() {
     const missing = await within(client.callTool({ name: TOOL, arguments: { order_number: MISSING } }, undefined, opts), `tools/call ${TOOL}(${MISSING})`);
     const mtext = textOf(missing);
     report(missing.isError === true && mtext.trim() !== '', `tools/call ${TOOL}(${MISSING}) (missing order) is a tool error with a text`, `isError=${JSON.stringify(missing.isError)} text=${JSON.stringify(clip(mtext, 120))}`);
+
+    await orderDeskChecks(client, listed.tools.map((t) => t.name), opts);
   } catch (err) {
     report(false, 'authenticated session ran to completion', describe(err));
   } finally {
