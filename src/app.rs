@@ -35,11 +35,7 @@ impl App {
             AuthSettings::Header(settings) => Some(Authenticator::new(settings, aws)),
             AuthSettings::Off => None,
         };
-        App {
-            config,
-            auth,
-            server: McpServer::new(ServerInfo::default(), tools),
-        }
+        App { config, auth, server: McpServer::new(ServerInfo::default(), tools) }
     }
 
     /// Handles one HTTP request.

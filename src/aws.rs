@@ -79,10 +79,7 @@ pub struct AwsContext {
 impl AwsContext {
     /// A context that loads the SDK configuration on first use.
     pub fn new(settings: AwsSettings) -> Self {
-        AwsContext {
-            settings,
-            sdk: OnceCell::new(),
-        }
+        AwsContext { settings, sdk: OnceCell::new() }
     }
 
     /// The SDK configuration, loaded once (environment, credentials chain, overrides).
@@ -97,13 +94,8 @@ impl AwsContext {
                     loader = loader.region(aws_config::Region::new(region.clone()));
                 }
                 if let Some((id, secret)) = &self.settings.static_credentials {
-                    let creds = aws_sdk_dynamodb::config::Credentials::new(
-                        id,
-                        secret,
-                        None,
-                        None,
-                        "lambda-mcp-settings",
-                    );
+                    let creds =
+                        aws_sdk_dynamodb::config::Credentials::new(id, secret, None, None, "lambda-mcp-settings");
                     loader = loader.credentials_provider(creds);
                 }
                 loader.load().await

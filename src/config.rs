@@ -73,17 +73,10 @@ impl Config {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let mcp_path = normalise_path(&get("MCP_PATH").unwrap_or_else(|| DEFAULT_MCP_PATH.into()));
-        let auth = match get("MCP_AUTH")
-            .as_deref()
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
+        let auth = match get("MCP_AUTH").as_deref().map(str::to_ascii_lowercase).as_deref() {
             None | Some("header") => AuthSettings::Header(HeaderAuthSettings {
-                secret_id: get("MCP_API_KEY_SECRET_ID")
-                    .ok_or(ConfigError::Missing("MCP_API_KEY_SECRET_ID"))?,
-                header: get("MCP_API_KEY_HEADER")
-                    .unwrap_or_else(|| DEFAULT_API_KEY_HEADER.into())
-                    .to_ascii_lowercase(),
+                secret_id: get("MCP_API_KEY_SECRET_ID").ok_or(ConfigError::Missing("MCP_API_KEY_SECRET_ID"))?,
+                header: get("MCP_API_KEY_HEADER").unwrap_or_else(|| DEFAULT_API_KEY_HEADER.into()).to_ascii_lowercase(),
                 cache_ttl: seconds(&get, "MCP_KEY_CACHE_TTL_SECONDS", 300)?,
                 refresh_interval: seconds(&get, "MCP_KEY_REFRESH_INTERVAL_SECONDS", 5)?,
                 rotation_window: seconds(&get, "MCP_KEY_ROTATION_WINDOW_SECONDS", 86_400)?,
@@ -98,10 +91,7 @@ impl Config {
         };
         let allowed_origins = get("MCP_ALLOWED_ORIGINS")
             .map(|v| {
-                v.split(',')
-                    .map(|o| o.trim().trim_end_matches('/').to_owned())
-                    .filter(|o| !o.is_empty())
-                    .collect()
+                v.split(',').map(|o| o.trim().trim_end_matches('/').to_owned()).filter(|o| !o.is_empty()).collect()
             })
             .unwrap_or_default();
         Ok(Config {
@@ -118,38 +108,22 @@ impl Config {
 /// Paths compare without a trailing slash, always with a leading one.
 pub fn normalise_path(path: &str) -> String {
     let trimmed = path.trim().trim_end_matches('/');
-    if trimmed.starts_with('/') {
-        trimmed.to_owned()
-    } else {
-        format!("/{trimmed}")
-    }
+    if trimmed.starts_with('/') { trimmed.to_owned() } else { format!("/{trimmed}") }
 }
 
-fn number(
-    get: &impl Fn(&str) -> Option<String>,
-    name: &'static str,
-    default: usize,
-) -> Result<usize, ConfigError> {
+fn number(get: &impl Fn(&str) -> Option<String>, name: &'static str, default: usize) -> Result<usize, ConfigError> {
     match get(name) {
         None => Ok(default),
-        Some(raw) => {
-            raw.trim()
-                .parse::<usize>()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or(ConfigError::Invalid {
-                    name,
-                    reason: format!("expected a positive whole number, got `{raw}`"),
-                })
-        }
+        Some(raw) => raw
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or(ConfigError::Invalid { name, reason: format!("expected a positive whole number, got `{raw}`") }),
     }
 }
 
-fn seconds(
-    get: &impl Fn(&str) -> Option<String>,
-    name: &'static str,
-    default: u64,
-) -> Result<Duration, ConfigError> {
+fn seconds(get: &impl Fn(&str) -> Option<String>, name: &'static str, default: u64) -> Result<Duration, ConfigError> {
     number(get, name, default as usize).map(|n| Duration::from_secs(n as u64))
 }
 
@@ -159,10 +133,7 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Config::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -171,19 +142,14 @@ mod tests {
         let c = config(&[("MCP_API_KEY_SECRET_ID", "s"), ("ORDERS_TABLE", "t")]).unwrap();
         assert_eq!(c.mcp_path, "/mcp");
         assert_eq!(c.max_body_bytes, 1024 * 1024);
-        let AuthSettings::Header(h) = c.auth else {
-            panic!("header auth is the default")
-        };
+        let AuthSettings::Header(h) = c.auth else { panic!("header auth is the default") };
         assert_eq!(h.header, "x-api-key");
         assert_eq!(h.cache_ttl, Duration::from_secs(300));
     }
 
     #[test]
     fn header_auth_requires_a_secret() {
-        assert_eq!(
-            config(&[("ORDERS_TABLE", "t")]),
-            Err(ConfigError::Missing("MCP_API_KEY_SECRET_ID"))
-        );
+        assert_eq!(config(&[("ORDERS_TABLE", "t")]), Err(ConfigError::Missing("MCP_API_KEY_SECRET_ID")));
     }
 
     #[test]
@@ -199,33 +165,16 @@ mod tests {
             ("MCP_AUTH", "off"),
             ("ORDERS_TABLE", "t"),
             ("MCP_PATH", "api/mcp/"),
-            (
-                "MCP_ALLOWED_ORIGINS",
-                "https://a.example/, https://b.example",
-            ),
+            ("MCP_ALLOWED_ORIGINS", "https://a.example/, https://b.example"),
         ])
         .unwrap();
         assert_eq!(c.mcp_path, "/api/mcp");
-        assert_eq!(
-            c.allowed_origins,
-            vec!["https://a.example", "https://b.example"]
-        );
+        assert_eq!(c.allowed_origins, vec!["https://a.example", "https://b.example"]);
     }
 
     #[test]
     fn a_non_numeric_limit_is_rejected() {
-        let err = config(&[
-            ("MCP_AUTH", "off"),
-            ("ORDERS_TABLE", "t"),
-            ("MCP_MAX_BODY_BYTES", "lots"),
-        ])
-        .unwrap_err();
-        assert!(matches!(
-            err,
-            ConfigError::Invalid {
-                name: "MCP_MAX_BODY_BYTES",
-                ..
-            }
-        ));
+        let err = config(&[("MCP_AUTH", "off"), ("ORDERS_TABLE", "t"), ("MCP_MAX_BODY_BYTES", "lots")]).unwrap_err();
+        assert!(matches!(err, ConfigError::Invalid { name: "MCP_MAX_BODY_BYTES", .. }));
     }
 }

@@ -8,17 +8,12 @@ use lambda_mcp::{App, Config, aws::AwsSettings, config::AuthSettings};
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     lambda_http::tracing::init_default_subscriber();
-    let config =
-        Config::from_env().inspect_err(|error| tracing::error!(%error, "invalid configuration"))?;
+    let config = Config::from_env().inspect_err(|error| tracing::error!(%error, "invalid configuration"))?;
     if config.auth == AuthSettings::Off {
-        tracing::warn!(
-            "authentication is OFF (MCP_AUTH=off): anyone who can reach this endpoint can call its tools"
-        );
+        tracing::warn!("authentication is OFF (MCP_AUTH=off): anyone who can reach this endpoint can call its tools");
     }
     let app = App::new(config, AwsSettings::default());
     let app = &app;
-    lambda_http::run(service_fn(move |request: Request| async move {
-        Ok::<_, Infallible>(app.handle(request).await)
-    }))
-    .await
+    lambda_http::run(service_fn(move |request: Request| async move { Ok::<_, Infallible>(app.handle(request).await) }))
+        .await
 }

@@ -9,9 +9,7 @@ use thiserror::Error;
 pub enum KeyFormatError {
     #[error("the secret is empty")]
     Empty,
-    #[error(
-        "the secret looks like JSON but is not a list of keys (expected [\"k1\", ...] or {{\"keys\": [...]}})"
-    )]
+    #[error("the secret looks like JSON but is not a list of keys (expected [\"k1\", ...] or {{\"keys\": [...]}})")]
     NotAKeyList,
 }
 
@@ -37,8 +35,7 @@ impl ApiKeys {
     pub fn parse(secret: &str) -> Result<Self, KeyFormatError> {
         let trimmed = secret.trim();
         let keys: Vec<String> = if trimmed.starts_with('[') || trimmed.starts_with('{') {
-            let value: serde_json::Value =
-                serde_json::from_str(trimmed).map_err(|_| KeyFormatError::NotAKeyList)?;
+            let value: serde_json::Value = serde_json::from_str(trimmed).map_err(|_| KeyFormatError::NotAKeyList)?;
             let list = match &value {
                 serde_json::Value::Array(list) => list,
                 serde_json::Value::Object(map) => match map.get("keys") {
@@ -48,11 +45,7 @@ impl ApiKeys {
                 _ => return Err(KeyFormatError::NotAKeyList),
             };
             list.iter()
-                .map(|k| {
-                    k.as_str()
-                        .map(|s| s.trim().to_owned())
-                        .ok_or(KeyFormatError::NotAKeyList)
-                })
+                .map(|k| k.as_str().map(|s| s.trim().to_owned()).ok_or(KeyFormatError::NotAKeyList))
                 .collect::<Result<_, _>>()?
         } else {
             vec![trimmed.to_owned()]
@@ -61,11 +54,7 @@ impl ApiKeys {
         for key in keys.iter().filter(|k| !k.is_empty()) {
             parsed.digests.push(digest(key.as_bytes()));
         }
-        if parsed.digests.is_empty() {
-            Err(KeyFormatError::Empty)
-        } else {
-            Ok(parsed)
-        }
+        if parsed.digests.is_empty() { Err(KeyFormatError::Empty) } else { Ok(parsed) }
     }
 
     /// Adds every key of `other` (the previous version during a rotation window).
@@ -114,15 +103,9 @@ mod tests {
 
     #[test]
     fn a_json_list_accepts_every_key_in_it() {
-        for secret in [
-            r#"["old-key","new-key"]"#,
-            r#"{"keys":["old-key","new-key"]}"#,
-        ] {
+        for secret in [r#"["old-key","new-key"]"#, r#"{"keys":["old-key","new-key"]}"#] {
             let keys = ApiKeys::parse(secret).unwrap();
-            assert!(
-                keys.matches(b"old-key") && keys.matches(b"new-key"),
-                "{secret}"
-            );
+            assert!(keys.matches(b"old-key") && keys.matches(b"new-key"), "{secret}");
             assert!(!keys.matches(b"other"));
         }
     }
@@ -131,15 +114,9 @@ mod tests {
     fn an_empty_or_malformed_secret_is_refused() {
         assert_eq!(ApiKeys::parse("   "), Err(KeyFormatError::Empty));
         assert_eq!(ApiKeys::parse("[]"), Err(KeyFormatError::Empty));
-        assert_eq!(
-            ApiKeys::parse(r#"{"key":"x"}"#),
-            Err(KeyFormatError::NotAKeyList)
-        );
+        assert_eq!(ApiKeys::parse(r#"{"key":"x"}"#), Err(KeyFormatError::NotAKeyList));
         assert_eq!(ApiKeys::parse(r#"[1,2]"#), Err(KeyFormatError::NotAKeyList));
-        assert_eq!(
-            ApiKeys::parse("{not json"),
-            Err(KeyFormatError::NotAKeyList)
-        );
+        assert_eq!(ApiKeys::parse("{not json"), Err(KeyFormatError::NotAKeyList));
     }
 
     #[test]

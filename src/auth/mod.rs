@@ -69,9 +69,7 @@ impl Authenticator {
         let presented = presented_keys(headers, &self.header);
         let mut state = self.state.lock().await;
         let now = Instant::now();
-        let expired = state
-            .fetched_at
-            .is_none_or(|at| now.duration_since(at) >= self.cache_ttl);
+        let expired = state.fetched_at.is_none_or(|at| now.duration_since(at) >= self.cache_ttl);
         if expired && self.may_fetch(&state, now) {
             self.refresh(&mut state, now).await;
         }
@@ -93,9 +91,7 @@ impl Authenticator {
     }
 
     fn may_fetch(&self, state: &CacheState, now: Instant) -> bool {
-        state
-            .last_attempt
-            .is_none_or(|at| now.duration_since(at) >= self.refresh_interval)
+        state.last_attempt.is_none_or(|at| now.duration_since(at) >= self.refresh_interval)
     }
 
     async fn refresh(&self, state: &mut CacheState, now: Instant) {
@@ -151,19 +147,12 @@ mod tests {
     #[test]
     fn the_configured_header_and_a_bearer_token_are_both_presented() {
         let map = headers(&[("x-api-key", " k1 "), ("authorization", "Bearer k2")]);
-        assert_eq!(
-            presented_keys(&map, "x-api-key"),
-            vec![b"k1".as_slice(), b"k2".as_slice()]
-        );
+        assert_eq!(presented_keys(&map, "x-api-key"), vec![b"k1".as_slice(), b"k2".as_slice()]);
     }
 
     #[test]
     fn other_authorization_schemes_and_empty_values_present_nothing() {
-        let map = headers(&[
-            ("x-api-key", "  "),
-            ("authorization", "Basic a2V5"),
-            ("authorization", "Bearer "),
-        ]);
+        let map = headers(&[("x-api-key", "  "), ("authorization", "Basic a2V5"), ("authorization", "Bearer ")]);
         assert!(presented_keys(&map, "x-api-key").is_empty());
     }
 

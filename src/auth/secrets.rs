@@ -6,9 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use aws_sdk_secretsmanager::Client;
 use aws_sdk_secretsmanager::error::SdkError;
-use aws_sdk_secretsmanager::operation::get_secret_value::{
-    GetSecretValueError, GetSecretValueOutput,
-};
+use aws_sdk_secretsmanager::operation::get_secret_value::{GetSecretValueError, GetSecretValueOutput};
 use thiserror::Error;
 use tokio::sync::OnceCell;
 
@@ -38,12 +36,7 @@ pub struct SecretSource {
 impl SecretSource {
     /// A source reading `secret_id`; the client is built on first use.
     pub fn new(aws: Arc<AwsContext>, secret_id: String, rotation_window: Duration) -> Self {
-        SecretSource {
-            aws,
-            secret_id,
-            rotation_window,
-            client: OnceCell::new(),
-        }
+        SecretSource { aws, secret_id, rotation_window, client: OnceCell::new() }
     }
 
     async fn client(&self) -> &Client {
@@ -62,21 +55,16 @@ impl SecretSource {
 
     /// Reads the accepted keys.
     pub async fn fetch(&self) -> Result<ApiKeys, SecretError> {
-        let current = self
-            .get_version("AWSCURRENT")
-            .await?
-            .ok_or(SecretError::NotFound)?;
+        let current = self.get_version("AWSCURRENT").await?.ok_or(SecretError::NotFound)?;
         let mut keys = ApiKeys::parse(current.secret_string().unwrap_or_default())?;
         if self.within_rotation_window(&current) {
             match self.get_version("AWSPREVIOUS").await {
-                Ok(Some(previous)) => {
-                    match ApiKeys::parse(previous.secret_string().unwrap_or_default()) {
-                        Ok(previous_keys) => keys.extend(previous_keys),
-                        Err(error) => {
-                            tracing::warn!(%error, "ignoring the previous API key version")
-                        }
+                Ok(Some(previous)) => match ApiKeys::parse(previous.secret_string().unwrap_or_default()) {
+                    Ok(previous_keys) => keys.extend(previous_keys),
+                    Err(error) => {
+                        tracing::warn!(%error, "ignoring the previous API key version")
                     }
-                }
+                },
                 Ok(None) => {}
                 Err(error) => tracing::warn!(%error, "could not read the previous API key version"),
             }
@@ -89,26 +77,15 @@ impl SecretSource {
             return true;
         };
         let created = SystemTime::UNIX_EPOCH + Duration::from_secs(created.secs().max(0) as u64);
-        SystemTime::now()
-            .duration_since(created)
-            .map(|age| age <= self.rotation_window)
-            .unwrap_or(true)
+        SystemTime::now().duration_since(created).map(|age| age <= self.rotation_window).unwrap_or(true)
     }
 
     async fn get_version(&self, stage: &str) -> Result<Option<GetSecretValueOutput>, SecretError> {
-        let result = self
-            .client()
-            .await
-            .get_secret_value()
-            .secret_id(&self.secret_id)
-            .version_stage(stage)
-            .send()
-            .await;
+        let result =
+            self.client().await.get_secret_value().secret_id(&self.secret_id).version_stage(stage).send().await;
         match result {
             Ok(output) => Ok(Some(output)),
-            Err(SdkError::ServiceError(e))
-                if matches!(e.err(), GetSecretValueError::ResourceNotFoundException(_)) =>
-            {
+            Err(SdkError::ServiceError(e)) if matches!(e.err(), GetSecretValueError::ResourceNotFoundException(_)) => {
                 Ok(None)
             }
             Err(error) => Err(SecretError::Unavailable(describe(&error))),
@@ -119,10 +96,7 @@ impl SecretSource {
 /// A one-line description of an SDK failure for the logs (kind and code, never the secret).
 fn describe(error: &SdkError<GetSecretValueError>) -> String {
     match error {
-        SdkError::ServiceError(e) => format!(
-            "service error {}",
-            e.err().meta().code().unwrap_or("unknown")
-        ),
+        SdkError::ServiceError(e) => format!("service error {}", e.err().meta().code().unwrap_or("unknown")),
         SdkError::TimeoutError(_) => "timed out".into(),
         SdkError::DispatchFailure(_) => "connection failed".into(),
         SdkError::ResponseError(_) => "unreadable response".into(),

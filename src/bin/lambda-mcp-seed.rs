@@ -30,17 +30,11 @@ struct Options {
 }
 
 fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
-    let mut options = Options {
-        seed: 42,
-        ..Options::default()
-    };
+    let mut options = Options { seed: 42, ..Options::default() };
     let mut args = args.peekable();
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
-        let number = |v: String| {
-            v.parse::<usize>()
-                .map_err(|_| format!("{flag} needs a whole number, got {v}"))
-        };
+        let number = |v: String| v.parse::<usize>().map_err(|_| format!("{flag} needs a whole number, got {v}"));
         match flag.as_str() {
             "--table" => options.table = Some(value()?),
             "--file" => options.file = Some(value()?),
@@ -71,31 +65,18 @@ async fn run(options: Options) -> Result<(), String> {
     if let Some(path) = &options.write {
         let text = serde_json::to_string(&data).map_err(|e| e.to_string())?;
         std::fs::write(path, text + "\n").map_err(|e| format!("cannot write {path}: {e}"))?;
-        println!(
-            "wrote {} customers and {} orders to {path}",
-            data.customers.len(),
-            data.orders.len()
-        );
+        println!("wrote {} customers and {} orders to {path}", data.customers.len(), data.orders.len());
         return Ok(());
     }
-    let table = options
-        .table
-        .or_else(|| std::env::var("ORDERS_TABLE").ok())
-        .ok_or("--table or ORDERS_TABLE is required")?;
-    let store = OrderStore::new(
-        Arc::new(AwsContext::new(AwsSettings::default())),
-        table.clone(),
-    );
+    let table =
+        options.table.or_else(|| std::env::var("ORDERS_TABLE").ok()).ok_or("--table or ORDERS_TABLE is required")?;
+    let store = OrderStore::new(Arc::new(AwsContext::new(AwsSettings::default())), table.clone());
     let client = store.client().await;
     let started = Instant::now();
     if !options.no_create {
-        seed::create_table(client, &table)
-            .await
-            .map_err(|e| e.to_string())?;
+        seed::create_table(client, &table).await.map_err(|e| e.to_string())?;
     }
-    let written = seed::write_items(client, &table, data.items())
-        .await
-        .map_err(|e| e.to_string())?;
+    let written = seed::write_items(client, &table, data.items()).await.map_err(|e| e.to_string())?;
     println!(
         "seeded {table}: {} customers, {} orders, {written} items in {:.1}s",
         data.customers.len(),

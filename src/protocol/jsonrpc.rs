@@ -14,6 +14,12 @@ pub const METHOD_NOT_FOUND: i64 = -32601;
 pub const INVALID_PARAMS: i64 = -32602;
 /// Internal error.
 pub const INTERNAL_ERROR: i64 = -32603;
+/// The MCP request headers disagree with the body (2026-07-28).
+pub const HEADER_MISMATCH: i64 = -32020;
+/// A tool needs a client capability the request did not declare (2026-07-28).
+pub const MISSING_CAPABILITY: i64 = -32021;
+/// The request's protocol version is not supported (2026-07-28).
+pub const UNSUPPORTED_VERSION: i64 = -32022;
 
 /// A request id: a string or an integer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -45,11 +51,7 @@ pub struct ErrorObject {
 impl ErrorObject {
     /// An error without data.
     pub fn new(code: i64, message: impl Into<String>) -> Self {
-        ErrorObject {
-            code,
-            message: message.into(),
-            data: None,
-        }
+        ErrorObject { code, message: message.into(), data: None }
     }
 
     /// The same error with `data`.
@@ -86,19 +88,13 @@ pub struct Invalid {
 }
 
 fn invalid(id: Option<Id>, message: &str) -> Invalid {
-    Invalid {
-        id,
-        error: ErrorObject::new(INVALID_REQUEST, message),
-    }
+    Invalid { id, error: ErrorObject::new(INVALID_REQUEST, message) }
 }
 
 /// Validates one message.
 pub fn parse_message(value: Value) -> Result<Message, Invalid> {
     let Value::Object(mut object) = value else {
-        return Err(invalid(
-            None,
-            "Invalid request: a JSON-RPC message must be a JSON object",
-        ));
+        return Err(invalid(None, "Invalid request: a JSON-RPC message must be a JSON object"));
     };
     let id = match object.get("id") {
         None => None,
@@ -106,10 +102,7 @@ pub fn parse_message(value: Value) -> Result<Message, Invalid> {
             Some(id) => Some(id),
             None if raw.is_null() && object.contains_key("error") => None,
             None => {
-                return Err(invalid(
-                    None,
-                    "Invalid request: `id` must be a string or an integer",
-                ));
+                return Err(invalid(None, "Invalid request: `id` must be a string or an integer"));
             }
         },
     };
@@ -124,15 +117,11 @@ pub fn parse_message(value: Value) -> Result<Message, Invalid> {
     match object.remove("method") {
         Some(Value::String(method)) => match id {
             Some(id) => Ok(Message::Request(Request { id, method, params })),
-            None if object.contains_key("id") => {
-                Err(invalid(None, "Invalid request: `id` must not be null"))
-            }
+            None if object.contains_key("id") => Err(invalid(None, "Invalid request: `id` must not be null")),
             None => Ok(Message::Notification { method }),
         },
         Some(_) => Err(invalid(id, "Invalid request: `method` must be a string")),
-        None if object.contains_key("result") != object.contains_key("error")
-            && object.contains_key("id") =>
-        {
+        None if object.contains_key("result") != object.contains_key("error") && object.contains_key("id") => {
             Ok(Message::Response)
         }
         None => Err(invalid(id, "Invalid request: `method` is missing")),
@@ -159,13 +148,8 @@ mod tests {
 
     #[test]
     fn a_request_with_an_integer_or_string_id_is_accepted() {
-        for body in [
-            r#"{"jsonrpc":"2.0","id":7,"method":"ping"}"#,
-            r#"{"jsonrpc":"2.0","id":"a","method":"ping"}"#,
-        ] {
-            assert!(
-                matches!(parse(body), Ok(Message::Request(Request { ref method, .. })) if method == "ping")
-            );
+        for body in [r#"{"jsonrpc":"2.0","id":7,"method":"ping"}"#, r#"{"jsonrpc":"2.0","id":"a","method":"ping"}"#] {
+            assert!(matches!(parse(body), Ok(Message::Request(Request { ref method, .. })) if method == "ping"));
         }
     }
 
@@ -173,9 +157,7 @@ mod tests {
     fn a_message_without_id_is_a_notification() {
         assert_eq!(
             parse(r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#),
-            Ok(Message::Notification {
-                method: "notifications/initialized".into()
-            })
+            Ok(Message::Notification { method: "notifications/initialized".into() })
         );
     }
 
@@ -207,14 +189,8 @@ mod tests {
 
     #[test]
     fn client_responses_are_recognised() {
-        assert_eq!(
-            parse(r#"{"jsonrpc":"2.0","id":1,"result":{}}"#),
-            Ok(Message::Response)
-        );
-        assert_eq!(
-            parse(r#"{"jsonrpc":"2.0","id":null,"error":{"code":1,"message":"x"}}"#),
-            Ok(Message::Response)
-        );
+        assert_eq!(parse(r#"{"jsonrpc":"2.0","id":1,"result":{}}"#), Ok(Message::Response));
+        assert_eq!(parse(r#"{"jsonrpc":"2.0","id":null,"error":{"code":1,"message":"x"}}"#), Ok(Message::Response));
         assert!(parse(r#"{"jsonrpc":"2.0","id":1}"#).is_err());
         assert!(parse(r#"[]"#).is_err());
     }
@@ -222,9 +198,6 @@ mod tests {
     #[test]
     fn errors_serialise_with_a_null_id_when_unknown() {
         let v = failure(None, ErrorObject::new(PARSE_ERROR, "Parse error"));
-        assert_eq!(
-            v,
-            json!({"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}})
-        );
+        assert_eq!(v, json!({"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}}));
     }
 }

@@ -1,11 +1,10 @@
-//! The MCP methods of the legacy (initialize-based) era: `initialize`, `ping`, `tools/list`,
-//! `tools/call`, and the notifications a client may send. Stateless: every request stands alone.
+//! The MCP server and what both eras share: identity, `tools/list` pages and `tools/call`.
 
 use serde_json::{Map, Value, json};
 use tracing::Span;
 
-use super::jsonrpc::{ErrorObject, INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, Request};
-use super::version::ProtocolVersion;
+use super::headers::McpHeaders;
+use super::jsonrpc::{ErrorObject, INVALID_PARAMS};
 use crate::tools::texts::Lang;
 use crate::tools::{CallContext, ToolRegistry};
 
@@ -36,12 +35,19 @@ impl Default for ServerInfo {
     }
 }
 
+impl ServerInfo {
+    /// `{name, title, version}` as `serverInfo` / `io.modelcontextprotocol/serverInfo`.
+    pub fn implementation(&self) -> Value {
+        json!({"name": self.name, "title": self.title, "version": self.version})
+    }
+}
+
 /// What one HTTP request carries besides its body.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Exchange {
-    /// The revision from the `MCP-Protocol-Version` header (2025-03-26 when absent).
-    pub version: ProtocolVersion,
-    /// Correlation from headers (Moveo session id ...).
+    /// `MCP-Protocol-Version`, `Mcp-Method`, `Mcp-Name`, `Mcp-Param-*`.
+    pub headers: McpHeaders,
+    /// Moveo's conversation id (`x-moveo-session-id`), when sent.
     pub session_id: Option<String>,
 }
 
@@ -58,62 +64,18 @@ impl McpServer {
         McpServer { info, tools }
     }
 
-    /// Answers one request: `Ok(result)` or a JSON-RPC error.
-    pub async fn handle_request(
-        &self,
-        request: Request,
-        exchange: &Exchange,
-        in_batch: bool,
-    ) -> Result<Value, ErrorObject> {
-        match request.method.as_str() {
-            "initialize" if in_batch => Err(ErrorObject::new(
-                INVALID_REQUEST,
-                "Invalid request: initialize must not be part of a batch",
-            )),
-            "initialize" => self.initialize(&request.params),
-            "ping" => Ok(json!({})),
-            "tools/list" => self.list_tools(&request.params),
-            "tools/call" => self.call_tool(request.params, exchange).await,
-            other => {
-                Span::current().record("outcome", "method_not_found");
-                Err(ErrorObject::new(
-                    METHOD_NOT_FOUND,
-                    format!("Method not found: {}", printable(other)),
-                ))
-            }
-        }
+    /// The capabilities this server offers.
+    pub fn capabilities(&self) -> Value {
+        json!({"tools": {"listChanged": false}})
     }
 
-    fn initialize(&self, params: &Map<String, Value>) -> Result<Value, ErrorObject> {
-        let Some(requested) = params.get("protocolVersion").and_then(Value::as_str) else {
-            return Err(ErrorObject::new(
-                INVALID_PARAMS,
-                "Invalid params: `protocolVersion` (a string) is required",
-            ));
-        };
-        let version = ProtocolVersion::parse(requested).unwrap_or(ProtocolVersion::LATEST);
-        Ok(json!({
-            "protocolVersion": version.as_str(),
-            "capabilities": {"tools": {"listChanged": false}},
-            "serverInfo": {"name": self.info.name, "title": self.info.title, "version": self.info.version},
-            "instructions": self.info.instructions,
-        }))
-    }
-
-    fn list_tools(&self, params: &Map<String, Value>) -> Result<Value, ErrorObject> {
+    /// One page of `tools/list`, in registration order (stable across requests).
+    pub(super) fn list_tools(&self, params: &Map<String, Value>) -> Result<Value, ErrorObject> {
         let start = match params.get("cursor") {
             None | Some(Value::Null) => 0,
-            Some(Value::String(cursor)) => {
-                parse_cursor(cursor, self.tools.len()).ok_or_else(|| {
-                    ErrorObject::new(INVALID_PARAMS, "Invalid params: unknown or expired cursor")
-                })?
-            }
-            Some(_) => {
-                return Err(ErrorObject::new(
-                    INVALID_PARAMS,
-                    "Invalid params: `cursor` must be a string",
-                ));
-            }
+            Some(Value::String(cursor)) => parse_cursor(cursor, self.tools.len())
+                .ok_or_else(|| ErrorObject::new(INVALID_PARAMS, "Invalid params: unknown or expired cursor"))?,
+            Some(_) => return Err(ErrorObject::new(INVALID_PARAMS, "Invalid params: `cursor` must be a string")),
         };
         let mut result = json!({"tools": self.tools.definitions(start, TOOLS_PAGE_SIZE)});
         if start + TOOLS_PAGE_SIZE < self.tools.len() {
@@ -122,52 +84,38 @@ impl McpServer {
         Ok(result)
     }
 
-    async fn call_tool(
-        &self,
-        mut params: Map<String, Value>,
-        exchange: &Exchange,
-    ) -> Result<Value, ErrorObject> {
-        let name = match params.remove("name") {
-            Some(Value::String(name)) => name,
-            _ => {
-                return Err(ErrorObject::new(
-                    INVALID_PARAMS,
-                    "Invalid params: `name` (a string) is required",
-                ));
-            }
+    /// The tool `tools/call` names, or -32602 when there is none.
+    pub(super) fn tool_name(&self, params: &Map<String, Value>) -> Result<String, ErrorObject> {
+        let Some(Value::String(name)) = params.get("name") else {
+            return Err(ErrorObject::new(INVALID_PARAMS, "Invalid params: `name` (a string) is required"));
         };
-        Span::current().record("tool", printable(&name).as_str());
-        if !self.tools.contains(&name) {
+        Span::current().record("tool", printable(name).as_str());
+        if !self.tools.contains(name) {
             Span::current().record("outcome", "unknown_tool");
-            return Err(ErrorObject::new(
-                INVALID_PARAMS,
-                format!("Unknown tool: {}", printable(&name)),
-            ));
+            return Err(ErrorObject::new(INVALID_PARAMS, format!("Unknown tool: {}", printable(name))));
         }
+        Ok(name.clone())
+    }
+
+    /// Runs `tools/call` for a tool [`Self::tool_name`] accepted.
+    pub(super) async fn call_tool(&self, name: &str, mut params: Map<String, Value>, exchange: &Exchange) -> Value {
         let ctx = CallContext {
             lang: Lang::negotiate(moveo_lang(&params).as_deref()),
             session_id: exchange.session_id.clone(),
         };
         let arguments = params.remove("arguments");
-        let Some(call) = self.tools.call(&name, arguments, &ctx) else {
-            return Err(ErrorObject::new(
-                INVALID_PARAMS,
-                format!("Unknown tool: {}", printable(&name)),
-            ));
+        let Some(call) = self.tools.call(name, arguments, &ctx) else {
+            return Value::Null;
         };
         let (result, outcome) = call.await;
         Span::current().record("outcome", outcome.as_str());
-        Ok(result)
+        result
     }
 }
 
 /// `params._meta["moveo/context"].lang`, when Moveo sends it.
 fn moveo_lang(params: &Map<String, Value>) -> Option<String> {
-    let lang = params
-        .get("_meta")?
-        .get("moveo/context")?
-        .get("lang")?
-        .as_str()?;
+    let lang = params.get("_meta")?.get("moveo/context")?.get("lang")?.as_str()?;
     let lang = lang.trim();
     (!lang.is_empty() && lang.len() <= 35).then(|| lang.to_owned())
 }
@@ -178,137 +126,35 @@ fn parse_cursor(cursor: &str, len: usize) -> Option<usize> {
 }
 
 /// A client-supplied name made safe to echo: no control characters, at most 64 characters.
-fn printable(text: &str) -> String {
+pub(super) fn printable(text: &str) -> String {
     text.chars().filter(|c| !c.is_control()).take(64).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::jsonrpc::Id;
-
-    fn server() -> McpServer {
-        McpServer::new(ServerInfo::default(), ToolRegistry::new())
-    }
-
-    fn exchange() -> Exchange {
-        Exchange {
-            version: ProtocolVersion::V2025_06_18,
-            session_id: None,
-        }
-    }
-
-    fn request(method: &str, params: Value) -> Request {
-        let Value::Object(params) = params else {
-            panic!("params must be an object")
-        };
-        Request {
-            id: Id::Number(1.into()),
-            method: method.into(),
-            params,
-        }
-    }
-
-    #[tokio::test]
-    async fn initialize_echoes_a_supported_version_and_answers_the_latest_otherwise() {
-        let s = server();
-        for (asked, answered) in [
-            ("2024-11-05", "2024-11-05"),
-            ("2025-06-18", "2025-06-18"),
-            ("1999-01-01", "2025-11-25"),
-        ] {
-            let r = s
-                .handle_request(
-                    request("initialize", json!({"protocolVersion": asked})),
-                    &exchange(),
-                    false,
-                )
-                .await
-                .unwrap();
-            assert_eq!(r["protocolVersion"], answered);
-            assert_eq!(r["serverInfo"]["name"], "lambda-mcp");
-            assert!(r["capabilities"]["tools"].is_object());
-            assert!(!r["instructions"].as_str().unwrap().is_empty());
-        }
-    }
-
-    #[tokio::test]
-    async fn initialize_without_a_version_is_invalid_params() {
-        let e = server()
-            .handle_request(request("initialize", json!({})), &exchange(), false)
-            .await
-            .unwrap_err();
-        assert_eq!(e.code, INVALID_PARAMS);
-    }
-
-    #[tokio::test]
-    async fn initialize_inside_a_batch_is_refused() {
-        let e = server()
-            .handle_request(
-                request("initialize", json!({"protocolVersion": "2025-03-26"})),
-                &exchange(),
-                true,
-            )
-            .await;
-        assert_eq!(e.unwrap_err().code, INVALID_REQUEST);
-    }
-
-    #[tokio::test]
-    async fn unknown_methods_cursors_and_tools_get_the_right_codes() {
-        let s = server();
-        let e = s
-            .handle_request(request("resources/list", json!({})), &exchange(), false)
-            .await
-            .unwrap_err();
-        assert_eq!(e.code, METHOD_NOT_FOUND);
-        for cursor in [json!("bogus"), json!("tools-from-50"), json!(3)] {
-            let e = s
-                .handle_request(
-                    request("tools/list", json!({"cursor": cursor})),
-                    &exchange(),
-                    false,
-                )
-                .await
-                .unwrap_err();
-            assert_eq!(e.code, INVALID_PARAMS);
-        }
-        let e = s
-            .handle_request(
-                request("tools/call", json!({"name": "nope"})),
-                &exchange(),
-                false,
-            )
-            .await
-            .unwrap_err();
-        assert_eq!(
-            (e.code, e.message.as_str()),
-            (INVALID_PARAMS, "Unknown tool: nope")
-        );
-        let e = s
-            .handle_request(request("tools/call", json!({})), &exchange(), false)
-            .await
-            .unwrap_err();
-        assert_eq!(e.code, INVALID_PARAMS);
-    }
-
-    #[tokio::test]
-    async fn ping_answers_an_empty_object() {
-        assert_eq!(
-            server()
-                .handle_request(request("ping", json!({})), &exchange(), false)
-                .await
-                .unwrap(),
-            json!({})
-        );
-    }
 
     #[test]
     fn moveo_language_is_read_from_meta() {
-        let Value::Object(p) = json!({"_meta": {"moveo/context": {"lang": "es", "context": {}}}})
-        else {
+        let Value::Object(p) = json!({"_meta": {"moveo/context": {"lang": "es", "context": {}}}}) else {
             unreachable!()
         };
         assert_eq!(moveo_lang(&p), Some("es".into()));
         assert_eq!(moveo_lang(&Map::new()), None);
+    }
+
+    #[test]
+    fn only_cursors_this_server_issues_are_accepted() {
+        assert_eq!(parse_cursor("tools-from-50", 120), Some(50));
+        assert_eq!(parse_cursor("tools-from-50", 50), None, "past the end");
+        assert_eq!(parse_cursor("tools-from-7", 120), None, "not a page boundary");
+        assert_eq!(parse_cursor("bogus", 120), None);
+        assert_eq!(parse_cursor("tools-from-0", 120), None, "the first page has no cursor");
+    }
+
+    #[test]
+    fn echoed_names_are_printable_and_short() {
+        assert_eq!(printable("a\u{0}b\nc"), "abc");
+        assert_eq!(printable(&"x".repeat(100)).len(), 64);
     }
 }

@@ -1,4 +1,5 @@
-//! MCP protocol revisions this server speaks (the initialize-based, legacy era).
+//! MCP protocol revisions this server speaks: the initialize-based (legacy) era and the
+//! stateless, per-request (modern) era, chosen per request.
 
 use std::fmt;
 
@@ -9,19 +10,18 @@ pub enum ProtocolVersion {
     V2025_03_26,
     V2025_06_18,
     V2025_11_25,
+    V2026_07_28,
 }
 
 impl ProtocolVersion {
-    /// Every supported revision, oldest first.
-    pub const ALL: [ProtocolVersion; 4] = [
-        Self::V2024_11_05,
-        Self::V2025_03_26,
-        Self::V2025_06_18,
-        Self::V2025_11_25,
-    ];
-    /// The newest revision, answered when a client asks for one we do not speak.
-    pub const LATEST: ProtocolVersion = Self::V2025_11_25;
-    /// Assumed when a request carries no `MCP-Protocol-Version` header.
+    /// The initialize-based revisions, oldest first.
+    pub const LEGACY: [ProtocolVersion; 4] =
+        [Self::V2024_11_05, Self::V2025_03_26, Self::V2025_06_18, Self::V2025_11_25];
+    /// The stateless revisions (every request carries its version in `_meta`).
+    pub const MODERN: [ProtocolVersion; 1] = [Self::V2026_07_28];
+    /// The newest legacy revision, answered when `initialize` asks for one we do not speak.
+    pub const LATEST_LEGACY: ProtocolVersion = Self::V2025_11_25;
+    /// Assumed when a legacy request carries no `MCP-Protocol-Version` header.
     pub const WITHOUT_HEADER: ProtocolVersion = Self::V2025_03_26;
 
     /// The revision's date string.
@@ -31,17 +31,28 @@ impl ProtocolVersion {
             Self::V2025_03_26 => "2025-03-26",
             Self::V2025_06_18 => "2025-06-18",
             Self::V2025_11_25 => "2025-11-25",
+            Self::V2026_07_28 => "2026-07-28",
         }
     }
 
-    /// The revision named by `text`, if supported.
+    /// The revision named by `text`, if supported (either era).
     pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == text)
+        Self::LEGACY.into_iter().chain(Self::MODERN).find(|v| v.as_str() == text)
     }
 
-    /// The supported revisions as strings, for error data.
-    pub fn supported() -> Vec<&'static str> {
-        Self::ALL.iter().map(|v| v.as_str()).collect()
+    /// True for the stateless revisions.
+    pub fn is_modern(self) -> bool {
+        Self::MODERN.contains(&self)
+    }
+
+    /// Every supported revision, newest first (legacy `MCP-Protocol-Version` errors list these).
+    pub fn all_supported() -> Vec<&'static str> {
+        Self::MODERN.iter().rev().chain(Self::LEGACY.iter().rev()).map(|v| v.as_str()).collect()
+    }
+
+    /// The revisions a per-request `_meta` may name, newest first (`server/discover`).
+    pub fn modern_supported() -> Vec<&'static str> {
+        Self::MODERN.iter().rev().map(|v| v.as_str()).collect()
     }
 
     /// JSON-RPC batches exist only in 2025-03-26.
@@ -62,7 +73,7 @@ mod tests {
 
     #[test]
     fn every_supported_version_round_trips() {
-        for v in ProtocolVersion::ALL {
+        for v in ProtocolVersion::LEGACY.into_iter().chain(ProtocolVersion::MODERN) {
             assert_eq!(ProtocolVersion::parse(v.as_str()), Some(v));
         }
         assert_eq!(ProtocolVersion::parse("2099-01-01"), None);
@@ -70,11 +81,17 @@ mod tests {
     }
 
     #[test]
-    fn only_2025_03_26_allows_batches() {
-        let batching: Vec<_> = ProtocolVersion::ALL
-            .into_iter()
-            .filter(|v| v.allows_batches())
-            .collect();
+    fn only_2025_03_26_allows_batches_and_only_2026_07_28_is_modern() {
+        let all = ProtocolVersion::LEGACY.into_iter().chain(ProtocolVersion::MODERN);
+        let batching: Vec<_> = all.clone().filter(|v| v.allows_batches()).collect();
         assert_eq!(batching, vec![ProtocolVersion::V2025_03_26]);
+        let modern: Vec<_> = all.filter(|v| v.is_modern()).collect();
+        assert_eq!(modern, vec![ProtocolVersion::V2026_07_28]);
+    }
+
+    #[test]
+    fn supported_lists_are_newest_first() {
+        assert_eq!(ProtocolVersion::all_supported()[0], "2026-07-28");
+        assert_eq!(ProtocolVersion::modern_supported(), vec!["2026-07-28"]);
     }
 }

@@ -61,31 +61,18 @@ fn n(value: u64) -> AttributeValue {
 }
 
 fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default()
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default()
 }
 
 fn record_key(key: &str) -> [(&'static str, AttributeValue); 2] {
-    [
-        ("pk", s(format!("IDEMPOTENCY#{key}"))),
-        ("sk", s("IDEMPOTENCY")),
-    ]
+    [("pk", s(format!("IDEMPOTENCY#{key}"))), ("sk", s("IDEMPOTENCY"))]
 }
 
 /// A token that tells this invocation's lease from any other's.
 fn lease_token() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    format!(
-        "{nanos:x}-{:x}-{:x}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
+    format!("{nanos:x}-{:x}-{:x}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
 enum Claim {
@@ -103,14 +90,9 @@ impl OrderStore {
                 Claim::Existing(outcome) => return Ok(outcome),
             },
         };
-        let outcome = self
-            .cancel_under_lease(request, lease.as_ref().map(|(k, t)| (*k, t.as_str())))
-            .await;
+        let outcome = self.cancel_under_lease(request, lease.as_ref().map(|(k, t)| (*k, t.as_str()))).await;
         if let Some((key, token)) = &lease
-            && !matches!(
-                outcome,
-                Ok(CancelOutcome::Cancelled { .. }) | Ok(CancelOutcome::InProgress)
-            )
+            && !matches!(outcome, Ok(CancelOutcome::Cancelled { .. }) | Ok(CancelOutcome::InProgress))
         {
             self.release(key, token).await;
         }
@@ -136,20 +118,12 @@ impl OrderStore {
             updated_at: timestamp(now as i64),
             ..order
         };
-        match self
-            .write_cancellation(&cancelled, observed, request, lease, now)
-            .await
-        {
-            Ok(()) => Ok(CancelOutcome::Cancelled {
-                order: cancelled,
-                replayed: false,
-            }),
-            Err(WriteConflict::OrderChanged) => {
-                match self.order_head(&request.order_number, true).await? {
-                    Some(current) => Ok(CancelOutcome::NotCancellable(current)),
-                    None => Ok(CancelOutcome::NotFound),
-                }
-            }
+        match self.write_cancellation(&cancelled, observed, request, lease, now).await {
+            Ok(()) => Ok(CancelOutcome::Cancelled { order: cancelled, replayed: false }),
+            Err(WriteConflict::OrderChanged) => match self.order_head(&request.order_number, true).await? {
+                Some(current) => Ok(CancelOutcome::NotCancellable(current)),
+                None => Ok(CancelOutcome::NotFound),
+            },
             Err(WriteConflict::LeaseLost) => Ok(CancelOutcome::InProgress),
             Err(WriteConflict::Store(error)) => Err(error),
         }
@@ -171,7 +145,9 @@ impl OrderStore {
             .item("lease", s(&token))
             .item("lease_until", n(now + LEASE.as_secs()))
             .item(TTL_ATTRIBUTE, n(now + RECORD_TTL.as_secs()))
-            .condition_expression("attribute_not_exists(pk) OR #ttl < :now OR (#state = :in_progress AND lease_until < :now)")
+            .condition_expression(
+                "attribute_not_exists(pk) OR #ttl < :now OR (#state = :in_progress AND lease_until < :now)",
+            )
             .expression_attribute_names("#ttl", TTL_ATTRIBUTE)
             .expression_attribute_names("#state", "state")
             .expression_attribute_values(":now", n(now))
@@ -180,60 +156,29 @@ impl OrderStore {
             .await;
         match result {
             Ok(_) => Ok(Claim::Claimed(token)),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                self.existing_record(key, fingerprint)
-                    .await
-                    .map(Claim::Existing)
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+                self.existing_record(key, fingerprint).await.map(Claim::Existing)
             }
             Err(e) => Err(StoreError::from_sdk(&e)),
         }
     }
 
-    async fn existing_record(
-        &self,
-        key: &str,
-        fingerprint: &str,
-    ) -> Result<CancelOutcome, StoreError> {
-        let mut get = self
-            .client()
-            .await
-            .get_item()
-            .table_name(&self.table)
-            .consistent_read(true);
+    async fn existing_record(&self, key: &str, fingerprint: &str) -> Result<CancelOutcome, StoreError> {
+        let mut get = self.client().await.get_item().table_name(&self.table).consistent_read(true);
         for (name, value) in record_key(key) {
             get = get.key(name, value);
         }
-        let record = get
-            .send()
-            .await
-            .map_err(|e| StoreError::from_sdk(&e))?
-            .item
-            .unwrap_or_default();
-        let text = |name: &str| {
-            record
-                .get(name)
-                .and_then(|v| v.as_s().ok())
-                .cloned()
-                .unwrap_or_default()
-        };
+        let record = get.send().await.map_err(|e| StoreError::from_sdk(&e))?.item.unwrap_or_default();
+        let text = |name: &str| record.get(name).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
         if text("fingerprint") != fingerprint {
             return Ok(CancelOutcome::KeyReused);
         }
         if text("state") != "completed" {
             return Ok(CancelOutcome::InProgress);
         }
-        let order: Order = serde_json::from_str(&text("result")).map_err(|e| {
-            StoreError::Rejected(format!(
-                "an idempotency record holds an unreadable result: {e}"
-            ))
-        })?;
-        Ok(CancelOutcome::Cancelled {
-            order,
-            replayed: true,
-        })
+        let order: Order = serde_json::from_str(&text("result"))
+            .map_err(|e| StoreError::Rejected(format!("an idempotency record holds an unreadable result: {e}")))?;
+        Ok(CancelOutcome::Cancelled { order, replayed: true })
     }
 
     /// Gives a claimed key back (best effort: an unreleased lease simply expires).
@@ -242,11 +187,8 @@ impl OrderStore {
         for (name, value) in record_key(key) {
             delete = delete.key(name, value);
         }
-        let result = delete
-            .condition_expression("lease = :token")
-            .expression_attribute_values(":token", s(token))
-            .send()
-            .await;
+        let result =
+            delete.condition_expression("lease = :token").expression_attribute_values(":token", s(token)).send().await;
         if let Err(e) = result {
             tracing::warn!(error = %StoreError::from_sdk(&e), "could not release an idempotency lease; it will expire");
         }
@@ -260,37 +202,25 @@ impl OrderStore {
         lease: Option<(&str, &str)>,
         now: u64,
     ) -> Result<(), WriteConflict> {
-        let mut transaction = self
-            .client()
-            .await
-            .transact_write_items()
-            .transact_items(order_update(&self.table, cancelled, observed));
+        let mut transaction =
+            self.client().await.transact_write_items().transact_items(order_update(&self.table, cancelled, observed));
         if let Some((key, token)) = lease {
-            transaction = transaction.transact_items(record_completion(
-                &self.table,
-                key,
-                token,
-                cancelled,
-                request,
-                now,
-            ));
+            transaction =
+                transaction.transact_items(record_completion(&self.table, key, token, cancelled, request, now));
         }
         match transaction.send().await {
             Ok(_) => Ok(()),
             Err(error) => Err(match error.as_service_error() {
                 Some(TransactWriteItemsError::TransactionCanceledException(e)) => {
                     let failed = |i: usize| {
-                        e.cancellation_reasons().get(i).and_then(|r| r.code())
-                            == Some("ConditionalCheckFailed")
+                        e.cancellation_reasons().get(i).and_then(|r| r.code()) == Some("ConditionalCheckFailed")
                     };
                     if failed(0) {
                         WriteConflict::OrderChanged
                     } else if failed(1) {
                         WriteConflict::LeaseLost
                     } else {
-                        WriteConflict::Store(StoreError::Unavailable(
-                            "transaction cancelled".into(),
-                        ))
+                        WriteConflict::Store(StoreError::Unavailable("transaction cancelled".into()))
                     }
                 }
                 _ => WriteConflict::Store(StoreError::from_sdk(&error)),
@@ -308,11 +238,8 @@ enum WriteConflict {
 }
 
 fn order_update(table: &str, cancelled: &Order, observed: OrderStatus) -> TransactWriteItem {
-    let gsi2pk = format!(
-        "{}#STATUS#{}",
-        items::customer_pk(&cancelled.customer_email),
-        OrderStatus::Cancelled.as_str()
-    );
+    let gsi2pk =
+        format!("{}#STATUS#{}", items::customer_pk(&cancelled.customer_email), OrderStatus::Cancelled.as_str());
     let update = Update::builder()
         .table_name(table)
         .key("pk", s(items::order_pk(&cancelled.number)))
@@ -338,18 +265,12 @@ fn record_completion(
     request: &CancelRequest,
     now: u64,
 ) -> TransactWriteItem {
-    let mut item: Item = record_key(key)
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
+    let mut item: Item = record_key(key).into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
     item.insert("entity".into(), s("idempotency"));
     item.insert("state".into(), s("completed"));
     item.insert("fingerprint".into(), s(&request.fingerprint));
     item.insert("lease".into(), s(token));
-    item.insert(
-        "result".into(),
-        s(serde_json::to_string(cancelled).unwrap_or_default()),
-    );
+    item.insert("result".into(), s(serde_json::to_string(cancelled).unwrap_or_default()));
     item.insert(TTL_ATTRIBUTE.into(), n(now + RECORD_TTL.as_secs()));
     let put = Put::builder()
         .table_name(table)

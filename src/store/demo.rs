@@ -9,9 +9,8 @@ use super::seed::DataSet;
 pub const FIRST_ORDER_NUMBER: u64 = 1_000_001;
 
 const FIRST: [&str; 24] = [
-    "Jane", "Carlos", "Ana", "Marie", "Lukas", "Eleni", "Tom", "Sofia", "João", "Chloé", "Felix",
-    "Nikos", "Emma", "Diego", "Beatriz", "Louis", "Hannah", "Dimitra", "Oliver", "Lucía", "Pedro",
-    "Camille", "Jonas", "Maria",
+    "Jane", "Carlos", "Ana", "Marie", "Lukas", "Eleni", "Tom", "Sofia", "João", "Chloé", "Felix", "Nikos", "Emma",
+    "Diego", "Beatriz", "Louis", "Hannah", "Dimitra", "Oliver", "Lucía", "Pedro", "Camille", "Jonas", "Maria",
 ];
 const LAST: [&str; 20] = [
     "Doe",
@@ -35,21 +34,10 @@ const LAST: [&str; 20] = [
     "Taylor",
     "Fernández",
 ];
-const DOMAINS: [&str; 5] = [
-    "example.com",
-    "example.org",
-    "mail.example",
-    "example.net",
-    "shop.example",
-];
+const DOMAINS: [&str; 5] = ["example.com", "example.org", "mail.example", "example.net", "shop.example"];
 /// (currency, tax rate in percent, shipping in minor units)
-const MARKETS: [(&str, i64, i64); 5] = [
-    ("USD", 8, 599),
-    ("EUR", 20, 495),
-    ("GBP", 20, 399),
-    ("BRL", 17, 2490),
-    ("JPY", 10, 800),
-];
+const MARKETS: [(&str, i64, i64); 5] =
+    [("USD", 8, 599), ("EUR", 20, 495), ("GBP", 20, 399), ("BRL", 17, 2490), ("JPY", 10, 800)];
 /// (sku, name, price in USD cents)
 const CATALOG: [(&str, &str, i64); 16] = [
     ("LMP-001", "Arc floor lamp", 12900),
@@ -113,12 +101,7 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
 pub fn timestamp(secs: i64) -> String {
     let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
     let s = secs.rem_euclid(86_400);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        s / 3600,
-        s / 60 % 60,
-        s % 60
-    )
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60)
 }
 
 fn date(secs: i64) -> String {
@@ -168,30 +151,16 @@ pub fn generate(customers: usize, orders: usize, seed: u64) -> DataSet {
     }
     let mut all_orders = Vec::with_capacity(orders);
     for i in 0..orders {
-        let who = if i < 3 {
-            0
-        } else {
-            rng.below(people.len() as u64) as usize
-        };
+        let who = if i < 3 { 0 } else { rng.below(people.len() as u64) as usize };
         let (customer, market) = &mut people[who];
         customer.order_count += 1;
         let number = (FIRST_ORDER_NUMBER + i as u64).to_string();
         all_orders.push(order(&mut rng, number, customer, *market, i, orders));
     }
-    DataSet {
-        customers: people.into_iter().map(|(c, _)| c).collect(),
-        orders: all_orders,
-    }
+    DataSet { customers: people.into_iter().map(|(c, _)| c).collect(), orders: all_orders }
 }
 
-fn order(
-    rng: &mut Rng,
-    number: String,
-    customer: &Customer,
-    market: usize,
-    i: usize,
-    total: usize,
-) -> OrderDetails {
+fn order(rng: &mut Rng, number: String, customer: &Customer, market: usize, i: usize, total: usize) -> OrderDetails {
     let (currency, tax_percent, shipping_minor) = MARKETS[market];
     // Later numbers are newer; the newest orders are the ones still pending or processing.
     // Ages skew recent (quadratically), as in a growing shop: a few hundred orders are still open.
@@ -230,11 +199,7 @@ fn order(
     let lines: Vec<LineItem> = (1..=1 + rng.below(4) as u32 + u32::from(rng.below(10) == 0))
         .map(|line| {
             let (sku, name, usd) = *rng.pick(&CATALOG);
-            let unit = if currency == "JPY" {
-                usd * factor / 100
-            } else {
-                usd * factor / 100 / 100 * 100 - 1
-            };
+            let unit = if currency == "JPY" { usd * factor / 100 } else { usd * factor / 100 / 100 * 100 - 1 };
             LineItem {
                 line,
                 sku: sku.into(),
@@ -244,27 +209,13 @@ fn order(
             }
         })
         .collect();
-    let subtotal: i64 = lines
-        .iter()
-        .map(|l| l.unit_price_minor * i64::from(l.quantity))
-        .sum();
+    let subtotal: i64 = lines.iter().map(|l| l.unit_price_minor * i64::from(l.quantity)).sum();
     let tax = subtotal * tax_percent / 100;
-    let shipping = if subtotal > 20_000 * factor / 100 {
-        0
-    } else {
-        shipping_minor
-    };
+    let shipping = if subtotal > 20_000 * factor / 100 { 0 } else { shipping_minor };
     let shipped_at = created + 86_400 * (1 + rng.below(2) as i64);
-    let shipments = if matches!(
-        status,
-        OrderStatus::Shipped | OrderStatus::Delivered | OrderStatus::Returned
-    ) {
+    let shipments = if matches!(status, OrderStatus::Shipped | OrderStatus::Delivered | OrderStatus::Returned) {
         let (carrier, url) = *rng.pick(&CARRIERS);
-        let tracking = format!(
-            "{}{:010}",
-            &carrier[..2].to_uppercase(),
-            rng.below(10_000_000_000)
-        );
+        let tracking = format!("{}{:010}", &carrier[..2].to_uppercase(), rng.below(10_000_000_000));
         let delivered = shipped_at + 86_400 * (2 + rng.below(4) as i64);
         vec![Shipment {
             carrier: carrier.into(),
@@ -286,9 +237,7 @@ fn order(
     };
     let updated = match status {
         OrderStatus::Pending => created,
-        OrderStatus::Processing | OrderStatus::Cancelled => {
-            created + 3_600 * (1 + rng.below(20) as i64)
-        }
+        OrderStatus::Processing | OrderStatus::Cancelled => created + 3_600 * (1 + rng.below(20) as i64),
         _ => shipped_at,
     };
     OrderDetails {
@@ -333,28 +282,15 @@ mod tests {
         let currencies: HashSet<_> = a.orders.iter().map(|o| o.order.currency.as_str()).collect();
         assert!(currencies.len() >= 5);
         assert!(a.orders.iter().any(|o| o.items.len() > 1));
-        assert_eq!(
-            a.customers
-                .iter()
-                .map(|c| c.order_count as usize)
-                .sum::<usize>(),
-            3000
-        );
+        assert_eq!(a.customers.iter().map(|c| c.order_count as usize).sum::<usize>(), 3000);
     }
 
     #[test]
     fn totals_add_up_and_shipped_orders_have_tracking() {
         for o in generate(50, 500, 3).orders {
-            let lines: i64 = o
-                .items
-                .iter()
-                .map(|l| l.unit_price_minor * i64::from(l.quantity))
-                .sum();
+            let lines: i64 = o.items.iter().map(|l| l.unit_price_minor * i64::from(l.quantity)).sum();
             assert_eq!(o.order.subtotal_minor, lines);
-            assert_eq!(
-                o.order.total_minor,
-                lines + o.order.shipping_minor + o.order.tax_minor
-            );
+            assert_eq!(o.order.total_minor, lines + o.order.shipping_minor + o.order.tax_minor);
             if o.order.status == OrderStatus::Shipped {
                 assert!(!o.shipments[0].tracking_number.is_empty());
             }

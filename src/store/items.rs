@@ -136,20 +136,12 @@ pub fn order_details_items(details: &OrderDetails) -> Vec<Item> {
     let number = &details.order.number;
     let mut items = vec![order_item(&details.order)];
     items.extend(details.items.iter().map(|l| line_item(number, l)));
-    items.extend(
-        details
-            .shipments
-            .iter()
-            .enumerate()
-            .map(|(i, s)| shipment_item(number, i, s)),
-    );
+    items.extend(details.shipments.iter().enumerate().map(|(i, s)| shipment_item(number, i, s)));
     items
 }
 
 fn entity(item: &Item) -> Option<&str> {
-    item.get("entity")
-        .and_then(|v| v.as_s().ok())
-        .map(String::as_str)
+    item.get("entity").and_then(|v| v.as_s().ok()).map(String::as_str)
 }
 
 fn decode<T: for<'de> Deserialize<'de>>(item: Item, entity: &'static str) -> Result<T, ItemError> {
@@ -181,11 +173,7 @@ pub fn order_details_from_items(items: Vec<Item>) -> Result<Option<OrderDetails>
         }
     }
     lines.sort_by_key(|l| l.line);
-    Ok(order.map(|order| OrderDetails {
-        order,
-        items: lines,
-        shipments,
-    }))
+    Ok(order.map(|order| OrderDetails { order, items: lines, shipments }))
 }
 
 #[cfg(test)]
@@ -211,20 +199,8 @@ mod tests {
                 cancel_reason: None,
             },
             items: vec![
-                LineItem {
-                    line: 2,
-                    sku: "B".into(),
-                    name: "Mug".into(),
-                    quantity: 1,
-                    unit_price_minor: 2000,
-                },
-                LineItem {
-                    line: 1,
-                    sku: "A".into(),
-                    name: "Lamp".into(),
-                    quantity: 2,
-                    unit_price_minor: 3000,
-                },
+                LineItem { line: 2, sku: "B".into(), name: "Mug".into(), quantity: 1, unit_price_minor: 2000 },
+                LineItem { line: 1, sku: "A".into(), name: "Lamp".into(), quantity: 2, unit_price_minor: 3000 },
             ],
             shipments: vec![Shipment {
                 carrier: "DHL".into(),
@@ -241,15 +217,9 @@ mod tests {
     #[test]
     fn an_order_round_trips_through_its_items() {
         let original = details();
-        let back = order_details_from_items(order_details_items(&original))
-            .unwrap()
-            .unwrap();
+        let back = order_details_from_items(order_details_items(&original)).unwrap().unwrap();
         assert_eq!(back.order, original.order);
-        assert_eq!(
-            back.items.iter().map(|l| l.line).collect::<Vec<_>>(),
-            vec![1, 2],
-            "lines come back in order"
-        );
+        assert_eq!(back.items.iter().map(|l| l.line).collect::<Vec<_>>(), vec![1, 2], "lines come back in order");
         assert_eq!(back.shipments, original.shipments);
     }
 
@@ -264,10 +234,7 @@ mod tests {
         assert_eq!(s("gsi2pk"), "CUSTOMER#jane@example.com#STATUS#shipped");
         assert_eq!(s("status"), "shipped");
         assert_eq!(item["total_minor"].as_n().unwrap(), "8900");
-        assert!(
-            !item.contains_key("cancel_reason"),
-            "absent options are not stored"
-        );
+        assert!(!item.contains_key("cancel_reason"), "absent options are not stored");
     }
 
     #[test]

@@ -47,11 +47,7 @@ impl StoreError {
                     || code == "RequestLimitExceeded"
                     || code == "InternalServerError"
                     || code == "ServiceUnavailable";
-                if retryable {
-                    Self::Unavailable(code.into())
-                } else {
-                    Self::Rejected(code.into())
-                }
+                if retryable { Self::Unavailable(code.into()) } else { Self::Rejected(code.into()) }
             }
             SdkError::TimeoutError(_) => Self::Unavailable("timed out".into()),
             SdkError::DispatchFailure(_) => Self::Unavailable("connection failed".into()),
@@ -72,11 +68,7 @@ pub struct OrderStore {
 impl OrderStore {
     /// A store over `table`; no client is built until the first call.
     pub fn new(aws: Arc<AwsContext>, table: impl Into<String>) -> Self {
-        OrderStore {
-            aws,
-            table: table.into(),
-            client: OnceCell::new(),
-        }
+        OrderStore { aws, table: table.into(), client: OnceCell::new() }
     }
 
     /// The table name (for logs and the seeder; never for clients).

@@ -23,14 +23,8 @@ pub enum OrderStatus {
 
 impl OrderStatus {
     /// Every status, in life-cycle order.
-    pub const ALL: [OrderStatus; 6] = [
-        Self::Pending,
-        Self::Processing,
-        Self::Shipped,
-        Self::Delivered,
-        Self::Cancelled,
-        Self::Returned,
-    ];
+    pub const ALL: [OrderStatus; 6] =
+        [Self::Pending, Self::Processing, Self::Shipped, Self::Delivered, Self::Cancelled, Self::Returned];
 
     /// The status as stored and shown (`pending`, `shipped`, ...).
     pub fn as_str(self) -> &'static str {
@@ -83,13 +77,7 @@ impl Money {
             return format!("{sign}{abs} {}", self.currency);
         }
         let unit = 10u64.pow(digits);
-        format!(
-            "{sign}{}.{:0width$} {}",
-            abs / unit,
-            abs % unit,
-            self.currency,
-            width = digits as usize
-        )
+        format!("{sign}{}.{:0width$} {}", abs / unit, abs % unit, self.currency, width = digits as usize)
     }
 }
 
@@ -165,10 +153,7 @@ mod tests {
     use super::*;
 
     fn money(amount_minor: i64, currency: &str) -> Money {
-        Money {
-            amount_minor,
-            currency: currency.into(),
-        }
+        Money { amount_minor, currency: currency.into() }
     }
 
     #[test]
@@ -182,14 +167,8 @@ mod tests {
 
     #[test]
     fn only_pending_and_processing_orders_are_cancellable() {
-        let cancellable: Vec<_> = OrderStatus::ALL
-            .into_iter()
-            .filter(|s| s.is_cancellable())
-            .collect();
-        assert_eq!(
-            cancellable,
-            vec![OrderStatus::Pending, OrderStatus::Processing]
-        );
+        let cancellable: Vec<_> = OrderStatus::ALL.into_iter().filter(|s| s.is_cancellable()).collect();
+        assert_eq!(cancellable, vec![OrderStatus::Pending, OrderStatus::Processing]);
         for s in OrderStatus::ALL {
             assert_eq!(OrderStatus::parse(s.as_str()), Some(s));
         }

@@ -45,9 +45,7 @@ const CUSTOMER_ATTRIBUTES: [&str; 6] = ["email", "name", "phone", "tier", "order
 
 /// A projection over `names`: the expression (`#p0, #p1, ...`) and its name placeholders, so
 /// reserved words such as `status` and `name` need no special care.
-pub(super) fn projection<'a>(
-    names: impl IntoIterator<Item = &'a str>,
-) -> (String, HashMap<String, String>) {
+pub(super) fn projection<'a>(names: impl IntoIterator<Item = &'a str>) -> (String, HashMap<String, String>) {
     let mut placeholders = HashMap::new();
     let mut expression = Vec::new();
     for (i, name) in names.into_iter().enumerate() {
@@ -95,17 +93,11 @@ impl OrderStore {
             .send()
             .await
             .map_err(|e| StoreError::from_sdk(&e))?;
-        Ok(items::order_details_from_items(
-            output.items.unwrap_or_default(),
-        )?)
+        Ok(items::order_details_from_items(output.items.unwrap_or_default())?)
     }
 
     /// An order's head only (no lines): a single `GetItem`. `consistent` for read-before-write.
-    pub async fn order_head(
-        &self,
-        number: &str,
-        consistent: bool,
-    ) -> Result<Option<Order>, StoreError> {
+    pub async fn order_head(&self, number: &str, consistent: bool) -> Result<Option<Order>, StoreError> {
         let (expression, names) = projection(ORDER_ATTRIBUTES);
         let output = self
             .client()
@@ -125,13 +117,8 @@ impl OrderStore {
 
     /// A customer's profile and newest `limit` orders: one `Query` on `gsi1`, newest first (the
     /// profile's sort key sorts after every order's, so it comes back first).
-    pub async fn customer_orders(
-        &self,
-        email: &str,
-        limit: usize,
-    ) -> Result<CustomerOrders, StoreError> {
-        let (expression, names) =
-            projection(ORDER_ATTRIBUTES.into_iter().chain(CUSTOMER_ATTRIBUTES));
+    pub async fn customer_orders(&self, email: &str, limit: usize) -> Result<CustomerOrders, StoreError> {
+        let (expression, names) = projection(ORDER_ATTRIBUTES.into_iter().chain(CUSTOMER_ATTRIBUTES));
         let output = self
             .client()
             .await
@@ -151,11 +138,7 @@ impl OrderStore {
         let mut customer = None;
         let mut orders = Vec::new();
         for item in output.items.unwrap_or_default() {
-            match item
-                .get("entity")
-                .and_then(|v| v.as_s().ok())
-                .map(String::as_str)
-            {
+            match item.get("entity").and_then(|v| v.as_s().ok()).map(String::as_str) {
                 Some("customer") => customer = Some(items::customer_from_item(item)?),
                 _ => orders.push(items::order_from_item(item)?),
             }
@@ -163,14 +146,7 @@ impl OrderStore {
         // Without a profile the query read one order more than asked for.
         orders.truncate(limit);
         let total = customer.as_ref().map(|c: &Customer| c.order_count);
-        Ok(CustomerOrders {
-            customer,
-            page: OrderPage {
-                orders,
-                total,
-                truncated,
-            },
-        })
+        Ok(CustomerOrders { customer, page: OrderPage { orders, total, truncated } })
     }
 
     /// A customer's newest `limit` orders in `status`: one `Query` on `gsi2`, newest first.
@@ -198,17 +174,9 @@ impl OrderStore {
             .await
             .map_err(|e| StoreError::from_sdk(&e))?;
         let truncated = output.last_evaluated_key.is_some();
-        let orders = output
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(items::order_from_item)
-            .collect::<Result<_, _>>()?;
-        Ok(OrderPage {
-            orders,
-            total: None,
-            truncated,
-        })
+        let orders =
+            output.items.unwrap_or_default().into_iter().map(items::order_from_item).collect::<Result<_, _>>()?;
+        Ok(OrderPage { orders, total: None, truncated })
     }
 }
 
@@ -226,17 +194,9 @@ mod tests {
 
     #[test]
     fn the_order_projection_covers_every_field_of_an_order() {
-        let order = serde_json::to_value(
-            crate::store::demo::generate(1, 1, 1).orders[0]
-                .order
-                .clone(),
-        )
-        .unwrap();
+        let order = serde_json::to_value(crate::store::demo::generate(1, 1, 1).orders[0].order.clone()).unwrap();
         for key in order.as_object().unwrap().keys() {
-            assert!(
-                ORDER_ATTRIBUTES.contains(&key.as_str()),
-                "{key} is not projected"
-            );
+            assert!(ORDER_ATTRIBUTES.contains(&key.as_str()), "{key} is not projected");
         }
     }
 }

@@ -5,9 +5,8 @@ use std::time::Duration;
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
-    ProjectionType, PutRequest, ScalarAttributeType, TableStatus, TimeToLiveSpecification,
-    WriteRequest,
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
+    PutRequest, ScalarAttributeType, TableStatus, TimeToLiveSpecification, WriteRequest,
 };
 use serde::{Deserialize, Serialize};
 
@@ -37,11 +36,7 @@ impl DataSet {
 }
 
 fn key(name: &str, key_type: KeyType) -> KeySchemaElement {
-    KeySchemaElement::builder()
-        .attribute_name(name)
-        .key_type(key_type)
-        .build()
-        .expect("name and type are set")
+    KeySchemaElement::builder().attribute_name(name).key_type(key_type).build().expect("name and type are set")
 }
 
 fn attribute(name: &str) -> AttributeDefinition {
@@ -57,11 +52,7 @@ fn index(name: &str) -> GlobalSecondaryIndex {
         .index_name(name)
         .key_schema(key(&format!("{name}pk"), KeyType::Hash))
         .key_schema(key(&format!("{name}sk"), KeyType::Range))
-        .projection(
-            Projection::builder()
-                .projection_type(ProjectionType::All)
-                .build(),
-        )
+        .projection(Projection::builder().projection_type(ProjectionType::All).build())
         .build()
         .expect("name, keys and projection are set")
 }
@@ -74,46 +65,25 @@ pub async fn create_table(client: &Client, table: &str) -> Result<(), StoreError
         .billing_mode(BillingMode::PayPerRequest)
         .key_schema(key("pk", KeyType::Hash))
         .key_schema(key("sk", KeyType::Range))
-        .set_attribute_definitions(Some(
-            ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"]
-                .map(attribute)
-                .to_vec(),
-        ))
+        .set_attribute_definitions(Some(["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"].map(attribute).to_vec()))
         .global_secondary_indexes(index("gsi1"))
         .global_secondary_indexes(index("gsi2"))
         .send()
         .await;
     match created {
         Ok(_) => {}
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|s| s.is_resource_in_use_exception()) => {}
+        Err(e) if e.as_service_error().is_some_and(|s| s.is_resource_in_use_exception()) => {}
         Err(e) => return Err(StoreError::from_sdk(&e)),
     }
     for _ in 0..120 {
-        let described = client
-            .describe_table()
-            .table_name(table)
-            .send()
-            .await
-            .map_err(|e| StoreError::from_sdk(&e))?;
+        let described = client.describe_table().table_name(table).send().await.map_err(|e| StoreError::from_sdk(&e))?;
         if described.table().and_then(|t| t.table_status()) == Some(&TableStatus::Active) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    let ttl = TimeToLiveSpecification::builder()
-        .attribute_name(TTL_ATTRIBUTE)
-        .enabled(true)
-        .build()
-        .expect("set");
-    if let Err(e) = client
-        .update_time_to_live()
-        .table_name(table)
-        .time_to_live_specification(ttl)
-        .send()
-        .await
-    {
+    let ttl = TimeToLiveSpecification::builder().attribute_name(TTL_ATTRIBUTE).enabled(true).build().expect("set");
+    if let Err(e) = client.update_time_to_live().table_name(table).time_to_live_specification(ttl).send().await {
         // Already enabled, or an emulator without TTL support: the data is still usable.
         tracing::warn!(error = %StoreError::from_sdk(&e), "could not enable TTL on the table");
     }
@@ -121,19 +91,12 @@ pub async fn create_table(client: &Client, table: &str) -> Result<(), StoreError
 }
 
 /// Writes `items` in batches of 25, retrying unprocessed items with backoff. Returns the count.
-pub async fn write_items(
-    client: &Client,
-    table: &str,
-    items: Vec<Item>,
-) -> Result<usize, StoreError> {
+pub async fn write_items(client: &Client, table: &str, items: Vec<Item>) -> Result<usize, StoreError> {
     let total = items.len();
     let mut pending: Vec<WriteRequest> = items
         .into_iter()
         .map(|item| {
-            let put = PutRequest::builder()
-                .set_item(Some(item))
-                .build()
-                .expect("item is set");
+            let put = PutRequest::builder().set_item(Some(item)).build().expect("item is set");
             WriteRequest::builder().put_request(put).build()
         })
         .collect();
@@ -141,16 +104,9 @@ pub async fn write_items(
     while !pending.is_empty() {
         let rest = pending.split_off(pending.len().min(25));
         let batch = std::mem::replace(&mut pending, rest);
-        let output = client
-            .batch_write_item()
-            .request_items(table, batch)
-            .send()
-            .await
-            .map_err(|e| StoreError::from_sdk(&e))?;
-        let unprocessed = output
-            .unprocessed_items
-            .and_then(|mut m| m.remove(table))
-            .unwrap_or_default();
+        let output =
+            client.batch_write_item().request_items(table, batch).send().await.map_err(|e| StoreError::from_sdk(&e))?;
+        let unprocessed = output.unprocessed_items.and_then(|mut m| m.remove(table)).unwrap_or_default();
         if !unprocessed.is_empty() {
             tokio::time::sleep(backoff).await;
             backoff = (backoff * 2).min(Duration::from_secs(2));

@@ -9,49 +9,23 @@ use super::texts::{Arg, Lang, arg, text};
 
 /// Compiles a tool's input schema (formats such as `email` are checked too).
 pub fn compile(schema: &Value) -> Result<Validator, String> {
-    jsonschema::options()
-        .should_validate_formats(true)
-        .build(schema)
-        .map_err(|e| e.to_string())
+    jsonschema::options().should_validate_formats(true).build(schema).map_err(|e| e.to_string())
 }
 
 /// Checks `arguments`; on failure, one plain-language sentence per problem (at most five), in
 /// `lang`.
-pub fn check(
-    validator: &Validator,
-    schema: &Value,
-    arguments: &Value,
-    lang: Lang,
-) -> Result<(), String> {
-    let problems: Vec<String> = validator
-        .iter_errors(arguments)
-        .take(5)
-        .map(|e| explain(&e, schema, lang))
-        .collect();
+pub fn check(validator: &Validator, schema: &Value, arguments: &Value, lang: Lang) -> Result<(), String> {
+    let problems: Vec<String> = validator.iter_errors(arguments).take(5).map(|e| explain(&e, schema, lang)).collect();
     if problems.is_empty() {
         return Ok(());
     }
-    Err(text(
-        lang,
-        "args-invalid",
-        &[arg("problems", problems.join(" "))],
-    ))
+    Err(text(lang, "args-invalid", &[arg("problems", problems.join(" "))]))
 }
 
 fn explain(error: &ValidationError<'_>, schema: &Value, lang: Lang) -> String {
     let path = error.instance_path().to_string();
-    let field = path
-        .trim_start_matches('/')
-        .split('/')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
-    let description = |name: &str| {
-        schema["properties"][name]["description"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
-    };
+    let field = path.trim_start_matches('/').split('/').next().unwrap_or_default().to_owned();
+    let description = |name: &str| schema["properties"][name]["description"].as_str().unwrap_or_default().to_owned();
     let say = |id: &str, extra: Vec<Arg<'_>>| {
         let mut args = vec![arg("field", field.clone())];
         args.extend(extra);
@@ -60,62 +34,28 @@ fn explain(error: &ValidationError<'_>, schema: &Value, lang: Lang) -> String {
     match error.kind() {
         ValidationErrorKind::Required { property } => {
             let name = property.as_str().unwrap_or_default().to_owned();
-            text(
-                lang,
-                "arg-required",
-                &[
-                    arg("field", name.clone()),
-                    arg("description", description(&name)),
-                ],
-            )
+            text(lang, "arg-required", &[arg("field", name.clone()), arg("description", description(&name))])
         }
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let allowed: Vec<String> = schema["properties"]
                 .as_object()
                 .map(|p| p.keys().map(|k| format!("`{k}`")).collect())
                 .unwrap_or_default();
-            let names: Vec<String> = unexpected
-                .iter()
-                .map(|u| format!("`{}`", shorten(u)))
-                .collect();
-            text(
-                lang,
-                "arg-unknown",
-                &[
-                    arg("names", names.join(", ")),
-                    arg("allowed", allowed.join(", ")),
-                ],
-            )
+            let names: Vec<String> = unexpected.iter().map(|u| format!("`{}`", shorten(u))).collect();
+            text(lang, "arg-unknown", &[arg("names", names.join(", ")), arg("allowed", allowed.join(", "))])
         }
         ValidationErrorKind::Type { .. } if field.is_empty() => text(lang, "arg-not-object", &[]),
-        ValidationErrorKind::Type { kind } => {
-            say("arg-type", vec![arg("expected", type_name(kind))])
-        }
+        ValidationErrorKind::Type { kind } => say("arg-type", vec![arg("expected", type_name(kind))]),
         ValidationErrorKind::Enum { options } => {
-            let list: Vec<String> = options
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|o| o.to_string())
-                .collect();
+            let list: Vec<String> = options.as_array().into_iter().flatten().map(|o| o.to_string()).collect();
             say("arg-enum", vec![arg("options", list.join(", "))])
         }
-        ValidationErrorKind::Pattern { .. } => {
-            say("arg-pattern", vec![arg("description", description(&field))])
-        }
+        ValidationErrorKind::Pattern { .. } => say("arg-pattern", vec![arg("description", description(&field))]),
         ValidationErrorKind::Format { format } if format == "email" => say("arg-email", vec![]),
-        ValidationErrorKind::Minimum { limit } => {
-            say("arg-minimum", vec![arg("limit", limit.to_string())])
-        }
-        ValidationErrorKind::Maximum { limit } => {
-            say("arg-maximum", vec![arg("limit", limit.to_string())])
-        }
-        ValidationErrorKind::MinLength { limit } => {
-            say("arg-min-length", vec![arg("limit", limit.to_string())])
-        }
-        ValidationErrorKind::MaxLength { limit } => {
-            say("arg-max-length", vec![arg("limit", limit.to_string())])
-        }
+        ValidationErrorKind::Minimum { limit } => say("arg-minimum", vec![arg("limit", limit.to_string())]),
+        ValidationErrorKind::Maximum { limit } => say("arg-maximum", vec![arg("limit", limit.to_string())]),
+        ValidationErrorKind::MinLength { limit } => say("arg-min-length", vec![arg("limit", limit.to_string())]),
+        ValidationErrorKind::MaxLength { limit } => say("arg-max-length", vec![arg("limit", limit.to_string())]),
         _ => say("arg-invalid", vec![]),
     }
 }
@@ -126,18 +66,12 @@ fn type_name(kind: &TypeKind) -> String {
         TypeKind::Single(t) => Some(*t),
         TypeKind::Multiple(set) => set.iter().next(),
     };
-    first
-        .map(|t| t.to_string())
-        .unwrap_or_else(|| "object".into())
+    first.map(|t| t.to_string()).unwrap_or_else(|| "object".into())
 }
 
 fn shorten(text: &str) -> String {
     let cleaned: String = text.chars().filter(|c| !c.is_control()).take(40).collect();
-    if cleaned.len() < text.len() {
-        format!("{cleaned}…")
-    } else {
-        cleaned
-    }
+    if cleaned.len() < text.len() { format!("{cleaned}…") } else { cleaned }
 }
 
 #[cfg(test)]
@@ -167,56 +101,27 @@ mod tests {
     #[test]
     fn valid_arguments_pass() {
         let s = schema();
-        assert_eq!(
-            check(
-                &compile(&s).unwrap(),
-                &s,
-                &json!({"order_number": "1000001", "limit": 3}),
-                Lang::En
-            ),
-            Ok(())
-        );
+        assert_eq!(check(&compile(&s).unwrap(), &s, &json!({"order_number": "1000001", "limit": 3}), Lang::En), Ok(()));
     }
 
     #[test]
     fn a_missing_field_is_named_with_its_description() {
         let text = problems(json!({}));
-        assert!(
-            text.contains("`order_number` is required (Order number, 6 to 10 digits)"),
-            "{text}"
-        );
+        assert!(text.contains("`order_number` is required (Order number, 6 to 10 digits)"), "{text}");
         assert!(text.contains("call the tool again"), "{text}");
     }
 
     #[test]
     fn each_kind_of_mistake_is_explained_in_words() {
+        assert!(problems(json!({"order_number": "12ab"})).contains("`order_number` is not in the expected format"));
+        assert!(problems(json!({"order_number": 1000001})).contains("`order_number` must be a string"));
+        assert!(problems(json!({"order_number": "1000001", "limit": 50})).contains("`limit` must be at most 20"));
+        assert!(problems(json!({"order_number": "1000001", "limit": 1.5})).contains("`limit` must be a whole number"));
+        assert!(problems(json!({"order_number": "1000001", "email": "nope"})).contains("valid email address"));
         assert!(
-            problems(json!({"order_number": "12ab"}))
-                .contains("`order_number` is not in the expected format")
+            problems(json!({"order_number": "1000001", "status": "lost"})).contains("one of \"pending\", \"shipped\"")
         );
-        assert!(
-            problems(json!({"order_number": 1000001})).contains("`order_number` must be a string")
-        );
-        assert!(
-            problems(json!({"order_number": "1000001", "limit": 50}))
-                .contains("`limit` must be at most 20")
-        );
-        assert!(
-            problems(json!({"order_number": "1000001", "limit": 1.5}))
-                .contains("`limit` must be a whole number")
-        );
-        assert!(
-            problems(json!({"order_number": "1000001", "email": "nope"}))
-                .contains("valid email address")
-        );
-        assert!(
-            problems(json!({"order_number": "1000001", "status": "lost"}))
-                .contains("one of \"pending\", \"shipped\"")
-        );
-        assert!(
-            problems(json!({"order_number": "1000001", "query": "x"}))
-                .contains("Unknown argument `query`")
-        );
+        assert!(problems(json!({"order_number": "1000001", "query": "x"})).contains("Unknown argument `query`"));
         assert!(problems(json!([1])).contains("must be a JSON object"));
     }
 

@@ -103,12 +103,8 @@ HOW:
 RETURNS: The cancelled order and the refund amount. An error result that says why and what to tell the customer if the order has shipped, was delivered, is already cancelled, or does not exist.
 
 NOT: To look an order up, use `get_order` or `search_orders`. Shipped or delivered orders cannot be cancelled; do not use this for returns.";
-    const ANNOTATIONS: Annotations = Annotations {
-        read_only: false,
-        destructive: true,
-        idempotent: true,
-        open_world: false,
-    };
+    const ANNOTATIONS: Annotations =
+        Annotations { read_only: false, destructive: true, idempotent: true, open_world: false };
 
     async fn call(
         &self,
@@ -116,32 +112,18 @@ NOT: To look an order up, use `get_order` or `search_orders`. Shipped or deliver
         ctx: &CallContext,
     ) -> Result<ToolOutput<CancelOrderOutput>, ToolError> {
         let request = request(&params, ctx.session_id.as_deref());
-        let outcome = self
-            .store
-            .cancel_order(&request)
-            .await
-            .map_err(|e| ToolError::from_store(&e, ctx.lang))?;
+        let outcome = self.store.cancel_order(&request).await.map_err(|e| ToolError::from_store(&e, ctx.lang))?;
         let number = params.order_number.as_str();
         match outcome {
             CancelOutcome::Cancelled { order, replayed } => Ok(answer(order, replayed, ctx.lang)),
-            CancelOutcome::NotFound => Err(ToolError::terminal(text(
-                ctx.lang,
-                "cancel-not-found",
-                &[arg("number", number)],
-            ))),
-            CancelOutcome::NotCancellable(order) => {
-                Err(ToolError::terminal(refusal(&order, ctx.lang)))
+            CancelOutcome::NotFound => {
+                Err(ToolError::terminal(text(ctx.lang, "cancel-not-found", &[arg("number", number)])))
             }
-            CancelOutcome::InProgress => Err(ToolError::recoverable(text(
-                ctx.lang,
-                "cancel-in-progress",
-                &[arg("number", number)],
-            ))),
-            CancelOutcome::KeyReused => Err(ToolError::terminal(text(
-                ctx.lang,
-                "cancel-key-reused",
-                &[],
-            ))),
+            CancelOutcome::NotCancellable(order) => Err(ToolError::terminal(refusal(&order, ctx.lang))),
+            CancelOutcome::InProgress => {
+                Err(ToolError::recoverable(text(ctx.lang, "cancel-in-progress", &[arg("number", number)])))
+            }
+            CancelOutcome::KeyReused => Err(ToolError::terminal(text(ctx.lang, "cancel-key-reused", &[]))),
         }
     }
 }
@@ -152,11 +134,7 @@ fn digest(parts: &[&str]) -> String {
         hasher.update(part.as_bytes());
         hasher.update([0]);
     }
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The store request. Without an explicit key, a key is derived from the conversation (Moveo's
@@ -164,25 +142,13 @@ fn digest(parts: &[&str]) -> String {
 fn request(params: &CancelOrderParams, session_id: Option<&str>) -> CancelRequest {
     let reason = params.reason.as_str();
     let (idempotency_key, fingerprint) = match (&params.idempotency_key, session_id) {
-        (Some(key), _) => (
-            Some(format!("key:{key}")),
-            digest(&[&params.order_number, reason]),
-        ),
-        (None, Some(session)) => (
-            Some(format!(
-                "session:{}",
-                digest(&[session, &params.order_number])
-            )),
-            digest(&[&params.order_number]),
-        ),
+        (Some(key), _) => (Some(format!("key:{key}")), digest(&[&params.order_number, reason])),
+        (None, Some(session)) => {
+            (Some(format!("session:{}", digest(&[session, &params.order_number]))), digest(&[&params.order_number]))
+        }
         (None, None) => (None, String::new()),
     };
-    CancelRequest {
-        order_number: params.order_number.clone(),
-        reason: reason.into(),
-        idempotency_key,
-        fingerprint,
-    }
+    CancelRequest { order_number: params.order_number.clone(), reason: reason.into(), idempotency_key, fingerprint }
 }
 
 fn refusal(order: &Order, lang: Lang) -> String {
@@ -203,10 +169,7 @@ fn answer(order: Order, replayed: bool, lang: Lang) -> ToolOutput<CancelOrderOut
         status: OrderStatus::Cancelled.as_str().into(),
         reason: order.cancel_reason.clone().unwrap_or_default(),
         cancelled_at: order.updated_at.clone(),
-        refund: Money {
-            amount_minor: order.total_minor,
-            currency: order.currency.clone(),
-        },
+        refund: Money { amount_minor: order.total_minor, currency: order.currency.clone() },
         replayed,
     };
     let when = if replayed {
@@ -230,26 +193,16 @@ mod tests {
     use super::*;
 
     fn params(key: Option<&str>, reason: CancelReason) -> CancelOrderParams {
-        CancelOrderParams {
-            order_number: "1000002".into(),
-            reason,
-            idempotency_key: key.map(Into::into),
-        }
+        CancelOrderParams { order_number: "1000002".into(), reason, idempotency_key: key.map(Into::into) }
     }
 
     #[test]
     fn an_explicit_key_wins_and_covers_the_reason() {
         let a = request(&params(Some("abcdefgh"), CancelReason::Other), Some("s1"));
-        let b = request(
-            &params(Some("abcdefgh"), CancelReason::DuplicateOrder),
-            Some("s1"),
-        );
+        let b = request(&params(Some("abcdefgh"), CancelReason::DuplicateOrder), Some("s1"));
         assert_eq!(a.idempotency_key.as_deref(), Some("key:abcdefgh"));
         assert_eq!(a.idempotency_key, b.idempotency_key);
-        assert_ne!(
-            a.fingerprint, b.fingerprint,
-            "same key, other arguments: refused"
-        );
+        assert_ne!(a.fingerprint, b.fingerprint, "same key, other arguments: refused");
     }
 
     #[test]
@@ -257,28 +210,14 @@ mod tests {
         let a = request(&params(None, CancelReason::Other), Some("session-1"));
         let b = request(&params(None, CancelReason::PaymentIssue), Some("session-1"));
         let c = request(&params(None, CancelReason::Other), Some("session-2"));
-        assert!(
-            a.idempotency_key
-                .as_deref()
-                .unwrap()
-                .starts_with("session:")
-        );
-        assert_eq!(
-            (a.idempotency_key.clone(), a.fingerprint.clone()),
-            (b.idempotency_key, b.fingerprint)
-        );
+        assert!(a.idempotency_key.as_deref().unwrap().starts_with("session:"));
+        assert_eq!((a.idempotency_key.clone(), a.fingerprint.clone()), (b.idempotency_key, b.fingerprint));
         assert_ne!(a.idempotency_key, c.idempotency_key);
-        assert!(
-            !a.idempotency_key.unwrap().contains("session-1"),
-            "the session id is hashed"
-        );
+        assert!(!a.idempotency_key.unwrap().contains("session-1"), "the session id is hashed");
     }
 
     #[test]
     fn without_key_or_session_only_the_status_condition_protects() {
-        assert_eq!(
-            request(&params(None, CancelReason::Other), None).idempotency_key,
-            None
-        );
+        assert_eq!(request(&params(None, CancelReason::Other), None).idempotency_key, None);
     }
 }

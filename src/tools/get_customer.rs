@@ -85,11 +85,8 @@ NOT: To list or filter a customer's orders, use `search_orders`. For one order's
         params: GetCustomerParams,
         ctx: &CallContext,
     ) -> Result<ToolOutput<GetCustomerOutput>, ToolError> {
-        let found = self
-            .store
-            .customer_orders(&params.email, RECENT)
-            .await
-            .map_err(|e| ToolError::from_store(&e, ctx.lang))?;
+        let found =
+            self.store.customer_orders(&params.email, RECENT).await.map_err(|e| ToolError::from_store(&e, ctx.lang))?;
         let Some(customer) = found.customer else {
             return Err(ToolError::terminal(text(
                 ctx.lang,
@@ -97,16 +94,8 @@ NOT: To list or filter a customer's orders, use `search_orders`. For one order's
                 &[arg("email", params.email.as_str())],
             )));
         };
-        let recent: Vec<OrderSummary> = found
-            .page
-            .orders
-            .into_iter()
-            .map(OrderSummary::from)
-            .collect();
-        let open = recent
-            .iter()
-            .filter(|o| o.status == "pending" || o.status == "processing")
-            .count() as u32;
+        let recent: Vec<OrderSummary> = found.page.orders.into_iter().map(OrderSummary::from).collect();
+        let open = recent.iter().filter(|o| o.status == "pending" || o.status == "processing").count() as u32;
         let output = GetCustomerOutput {
             email: customer.email,
             name: customer.name,

@@ -120,20 +120,12 @@ RETURNS: One order, leading with its status. An error result if no order has tha
 NOT: To find orders by customer email, or when the customer does not know the number, use `search_orders`. To cancel, use `cancel_order`. For the customer's profile, use `get_customer`.";
     const ANNOTATIONS: Annotations = Annotations::READ_ONLY;
 
-    async fn call(
-        &self,
-        params: GetOrderParams,
-        ctx: &CallContext,
-    ) -> Result<ToolOutput<GetOrderOutput>, ToolError> {
+    async fn call(&self, params: GetOrderParams, ctx: &CallContext) -> Result<ToolOutput<GetOrderOutput>, ToolError> {
         let number = params.order_number;
         let details = match self.store.get_order(&number).await {
             Ok(Some(details)) => details,
             Ok(None) => {
-                let message = text(
-                    ctx.lang,
-                    "order-not-found",
-                    &[arg("number", number.as_str())],
-                );
+                let message = text(ctx.lang, "order-not-found", &[arg("number", number.as_str())]);
                 return Err(ToolError::terminal(message));
             }
             Err(error) => return Err(ToolError::from_store(&error, ctx.lang)),
@@ -150,10 +142,7 @@ NOT: To find orders by customer email, or when the customer does not know the nu
 impl From<OrderDetails> for GetOrderOutput {
     fn from(details: OrderDetails) -> Self {
         let o = details.order;
-        let money = |amount_minor: i64| Money {
-            amount_minor,
-            currency: o.currency.clone(),
-        };
+        let money = |amount_minor: i64| Money { amount_minor, currency: o.currency.clone() };
         GetOrderOutput {
             order_number: o.number.clone(),
             status: o.status.as_str().into(),
@@ -219,13 +208,7 @@ fn render(o: &GetOrderOutput) -> String {
     }
     text.push_str("\nItems:\n");
     for l in &o.lines {
-        text.push_str(&format!(
-            "- {} × {} ({}) at {}\n",
-            l.quantity,
-            l.name,
-            l.sku,
-            l.unit_price.display()
-        ));
+        text.push_str(&format!("- {} × {} ({}) at {}\n", l.quantity, l.name, l.sku, l.unit_price.display()));
     }
     text.push_str(&format!(
         "Subtotal {}, shipping {}, tax {}, total {}.",

@@ -43,12 +43,8 @@ pub struct Annotations {
 
 impl Annotations {
     /// A tool that only reads this server's own data.
-    pub const READ_ONLY: Annotations = Annotations {
-        read_only: true,
-        destructive: false,
-        idempotent: true,
-        open_world: false,
-    };
+    pub const READ_ONLY: Annotations =
+        Annotations { read_only: true, destructive: false, idempotent: true, open_world: false };
 }
 
 /// A tool an agent can call.
@@ -66,6 +62,12 @@ pub trait Tool: Send + Sync + 'static {
     const DESCRIPTION: &'static str;
     /// Behaviour hints.
     const ANNOTATIONS: Annotations;
+
+    /// Client capabilities the tool needs (e.g. `{"sampling": {}}`); a modern request that does
+    /// not declare them is refused with -32021 before the tool runs.
+    fn required_client_capabilities() -> Option<serde_json::Map<String, serde_json::Value>> {
+        None
+    }
 
     /// Runs the tool.
     fn call(

@@ -37,6 +37,7 @@ trait RegisteredTool: Send + Sync {
     fn name(&self) -> &'static str;
     fn definition(&self) -> &Value;
     fn validator(&self, lang: Lang) -> Result<&Validator, ToolError>;
+    fn required_capabilities(&self) -> Option<Map<String, Value>>;
     fn call<'a>(
         &'a self,
         arguments: Value,
@@ -53,12 +54,11 @@ struct Entry<T: Tool> {
 impl<T: Tool> Entry<T> {
     fn build_definition() -> Value {
         let a = T::ANNOTATIONS;
-        json!({
+        let mut definition = json!({
             "name": T::NAME,
             "title": T::TITLE,
             "description": T::DESCRIPTION,
             "inputSchema": schema::schema_for::<T::Params>(),
-            "outputSchema": schema::schema_for::<T::Output>(),
             "annotations": {
                 "title": T::TITLE,
                 "readOnlyHint": a.read_only,
@@ -66,7 +66,13 @@ impl<T: Tool> Entry<T> {
                 "idempotentHint": a.idempotent,
                 "openWorldHint": a.open_world,
             },
-        })
+        });
+        // A tool whose output is `()` has no structured output, hence no output schema.
+        let output = schema::schema_for::<T::Output>();
+        if output["type"] != "null" {
+            definition["outputSchema"] = output;
+        }
+        definition
     }
 }
 
@@ -79,10 +85,12 @@ impl<T: Tool> RegisteredTool for Entry<T> {
         self.definition.get_or_init(Self::build_definition)
     }
 
+    fn required_capabilities(&self) -> Option<Map<String, Value>> {
+        T::required_client_capabilities()
+    }
+
     fn validator(&self, lang: Lang) -> Result<&Validator, ToolError> {
-        let compiled = self
-            .validator
-            .get_or_init(|| arguments::compile(&self.definition()["inputSchema"]));
+        let compiled = self.validator.get_or_init(|| arguments::compile(&self.definition()["inputSchema"]));
         compiled.as_ref().map_err(|error| {
             tracing::error!(tool = T::NAME, %error, "the tool's input schema does not compile");
             ToolError::recoverable(text(lang, "tool-unavailable", &[]))
@@ -101,11 +109,7 @@ impl<T: Tool> RegisteredTool for Entry<T> {
             };
             match self.tool.call(params, ctx).await {
                 Ok(output) => match serde_json::to_value(&output.structured) {
-                    Ok(structured) => {
-                        let result =
-                            success_result(output.text, structured, output.session_context);
-                        (result, CallOutcome::Ok)
-                    }
+                    Ok(structured) => (success_result(output, structured), CallOutcome::Ok),
                     Err(error) => {
                         tracing::error!(tool = T::NAME, %error, "could not serialise the tool's output");
                         let e = ToolError::recoverable(text(ctx.lang, "tool-unavailable", &[]));
@@ -121,29 +125,11 @@ impl<T: Tool> RegisteredTool for Entry<T> {
 impl<T: Tool> Entry<T> {
     /// Validates `arguments` against the input schema, then reads them into the params type.
     fn parse(&self, arguments: Value, lang: Lang) -> Result<T::Params, (Value, CallOutcome)> {
-        let validator = self
-            .validator(lang)
-            .map_err(|e| (e.into_result(), CallOutcome::ToolError))?;
-        let invalid = |message: String| {
-            (
-                ToolError::terminal(message).into_result(),
-                CallOutcome::InvalidArguments,
-            )
-        };
-        arguments::check(
-            validator,
-            &self.definition()["inputSchema"],
-            &arguments,
-            lang,
-        )
-        .map_err(invalid)?;
-        serde_json::from_value(arguments).map_err(|error| {
-            invalid(text(
-                lang,
-                "args-invalid",
-                &[arg("problems", format!("{error}."))],
-            ))
-        })
+        let validator = self.validator(lang).map_err(|e| (e.into_result(), CallOutcome::ToolError))?;
+        let invalid = |message: String| (ToolError::terminal(message).into_result(), CallOutcome::InvalidArguments);
+        arguments::check(validator, &self.definition()["inputSchema"], &arguments, lang).map_err(invalid)?;
+        serde_json::from_value(arguments)
+            .map_err(|error| invalid(text(lang, "args-invalid", &[arg("problems", format!("{error}."))])))
     }
 }
 
@@ -155,9 +141,7 @@ pub struct ToolRegistry {
 
 impl std::fmt::Debug for ToolRegistry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list()
-            .entries(self.tools.iter().map(|t| t.name()))
-            .finish()
+        f.debug_list().entries(self.tools.iter().map(|t| t.name())).finish()
     }
 }
 
@@ -179,16 +163,8 @@ impl ToolRegistry {
 
     /// Adds a tool. Names must be unique.
     pub fn register<T: Tool>(&mut self, tool: T) {
-        assert!(
-            !self.tools.iter().any(|t| t.name() == T::NAME),
-            "tool {} registered twice",
-            T::NAME
-        );
-        self.tools.push(Box::new(Entry {
-            tool,
-            definition: OnceLock::new(),
-            validator: OnceLock::new(),
-        }));
+        assert!(!self.tools.iter().any(|t| t.name() == T::NAME), "tool {} registered twice", T::NAME);
+        self.tools.push(Box::new(Entry { tool, definition: OnceLock::new(), validator: OnceLock::new() }));
     }
 
     /// Number of tools.
@@ -203,12 +179,17 @@ impl ToolRegistry {
 
     /// The `tools/list` entries from `start`, at most `count` of them.
     pub fn definitions(&self, start: usize, count: usize) -> Vec<Value> {
-        self.tools
-            .iter()
-            .skip(start)
-            .take(count)
-            .map(|t| t.definition().clone())
-            .collect()
+        self.tools.iter().skip(start).take(count).map(|t| t.definition().clone()).collect()
+    }
+
+    /// The input schema of the named tool.
+    pub fn input_schema(&self, name: &str) -> Option<&Value> {
+        self.tools.iter().find(|t| t.name() == name).map(|t| &t.definition()["inputSchema"])
+    }
+
+    /// The client capabilities the named tool requires, if any.
+    pub fn required_capabilities(&self, name: &str) -> Option<Map<String, Value>> {
+        self.tools.iter().find(|t| t.name() == name).and_then(|t| t.required_capabilities())
     }
 
     /// True when a tool of that name exists.

@@ -26,16 +26,20 @@ pub struct ToolOutput<O> {
     pub structured: O,
     /// Session variables to write back to Moveo (`_meta["moveo/context"].context`).
     pub session_context: Map<String, Value>,
+    /// Content blocks after the text (images, audio, embedded resources).
+    pub extra_content: Vec<Value>,
 }
 
 impl<O> ToolOutput<O> {
     /// A result with text and structured data and no session write-back.
     pub fn new(text: impl Into<String>, structured: O) -> Self {
-        ToolOutput {
-            text: text.into(),
-            structured,
-            session_context: Map::new(),
-        }
+        ToolOutput { text: text.into(), structured, session_context: Map::new(), extra_content: Vec::new() }
+    }
+
+    /// Adds a content block after the text (`{"type": "image", ...}` and the like).
+    pub fn with_content(mut self, block: Value) -> Self {
+        self.extra_content.push(block);
+        self
     }
 
     /// Adds a session variable to write back.
@@ -65,27 +69,19 @@ pub struct ToolError {
 impl ToolError {
     /// A failure that will happen again for the same call.
     pub fn terminal(message: impl Into<String>) -> Self {
-        ToolError {
-            message: message.into(),
-            retry: Retry::Never,
-        }
+        ToolError { message: message.into(), retry: Retry::Never }
     }
 
     /// A passing failure.
     pub fn recoverable(message: impl Into<String>) -> Self {
-        ToolError {
-            message: message.into(),
-            retry: Retry::Later,
-        }
+        ToolError { message: message.into(), retry: Retry::Later }
     }
 
     /// The plain-language answer for a store failure in `lang`; the cause goes to the logs only.
     pub fn from_store(error: &StoreError, lang: Lang) -> Self {
         tracing::error!(%error, "order store call failed");
         match error {
-            StoreError::Unavailable(_) => {
-                ToolError::recoverable(text(lang, "store-unavailable", &[]))
-            }
+            StoreError::Unavailable(_) => ToolError::recoverable(text(lang, "store-unavailable", &[])),
             _ => ToolError::terminal(text(lang, "store-failed", &[])),
         }
     }
@@ -99,19 +95,21 @@ impl ToolError {
     }
 }
 
-/// The `CallToolResult` JSON for a success.
-pub fn success_result(
-    text: String,
-    structured: Value,
-    session_context: Map<String, Value>,
-) -> Value {
-    let mut result = json!({
-        "content": [{"type": "text", "text": text}],
-        "structuredContent": structured,
-        "isError": false,
-    });
-    if !session_context.is_empty() {
-        result["_meta"] = json!({"moveo/context": {"context": session_context}});
+/// The `CallToolResult` JSON for a success: the text (when not empty) and any further content
+/// blocks, `structuredContent` unless the tool has no structured output (`null`), and the Moveo
+/// session write-back.
+pub fn success_result<O>(output: ToolOutput<O>, structured: Value) -> Value {
+    let mut content = Vec::with_capacity(1 + output.extra_content.len());
+    if !output.text.is_empty() {
+        content.push(json!({"type": "text", "text": output.text}));
+    }
+    content.extend(output.extra_content);
+    let mut result = json!({"content": content, "isError": false});
+    if !structured.is_null() {
+        result["structuredContent"] = structured;
+    }
+    if !output.session_context.is_empty() {
+        result["_meta"] = json!({"moveo/context": {"context": output.session_context}});
     }
     result
 }
@@ -122,8 +120,7 @@ mod tests {
 
     #[test]
     fn an_error_is_a_result_with_is_error_and_plain_text() {
-        let v = ToolError::terminal("Order not found. Ask the customer to confirm the number.")
-            .into_result();
+        let v = ToolError::terminal("Order not found. Ask the customer to confirm the number.").into_result();
         assert_eq!(v["isError"], true);
         assert_eq!(v["content"][0]["type"], "text");
         assert!(v.get("structuredContent").is_none());
@@ -131,15 +128,21 @@ mod tests {
 
     #[test]
     fn session_values_are_written_back_under_moveo_context() {
-        let mut ctx = Map::new();
-        ctx.insert("order_number".into(), json!("1000001"));
-        let v = success_result("ok".into(), json!({"a": 1}), ctx);
-        assert_eq!(
-            v["_meta"]["moveo/context"]["context"]["order_number"],
-            "1000001"
-        );
+        let output = ToolOutput::new("ok", ()).with_session_value("order_number", "1000001");
+        let v = success_result(output, json!({"a": 1}));
+        assert_eq!(v["_meta"]["moveo/context"]["context"]["order_number"], "1000001");
         assert_eq!(v["structuredContent"]["a"], 1);
-        let plain = success_result("ok".into(), json!({}), Map::new());
+        let plain = success_result(ToolOutput::new("ok", ()), json!({}));
         assert!(plain.get("_meta").is_none());
+    }
+
+    #[test]
+    fn extra_blocks_follow_the_text_and_null_structured_output_is_left_out() {
+        let output =
+            ToolOutput::new("", ()).with_content(json!({"type": "image", "data": "AA==", "mimeType": "image/png"}));
+        let v = success_result(output, Value::Null);
+        assert_eq!(v["content"].as_array().unwrap().len(), 1);
+        assert_eq!(v["content"][0]["type"], "image");
+        assert!(v.get("structuredContent").is_none());
     }
 }

@@ -7,9 +7,7 @@ use serde_json::Value;
 
 /// The schema of `T` as MCP wants it in `inputSchema` / `outputSchema`.
 pub fn schema_for<T: JsonSchema>() -> Value {
-    let generator = SchemaSettings::draft2020_12()
-        .with(|s| s.inline_subschemas = true)
-        .into_generator();
+    let generator = SchemaSettings::draft2020_12().with(|s| s.inline_subschemas = true).into_generator();
     let mut value = generator.into_root_schema_for::<T>().to_value();
     if let Value::Object(root) = &mut value {
         root.remove("$schema");
@@ -20,15 +18,7 @@ pub fn schema_for<T: JsonSchema>() -> Value {
 }
 
 /// The JSON Schema 2020-12 formats kept in published schemas.
-const STANDARD_FORMATS: [&str; 7] = [
-    "email",
-    "date-time",
-    "date",
-    "time",
-    "uri",
-    "uuid",
-    "hostname",
-];
+const STANDARD_FORMATS: [&str; 7] = ["email", "date-time", "date", "time", "uri", "uuid", "hostname"];
 
 /// Removes the `null` alternative schemars adds to `Option<T>`: an absent field is how this
 /// server spells "not given", and models handle a plain optional field better than a nullable one.
@@ -43,11 +33,7 @@ fn strip_null(value: &mut Value) {
                 }
             }
             // schemars marks integer widths (`uint32`, `int64`, ...) as formats no client knows.
-            if map
-                .get("format")
-                .and_then(Value::as_str)
-                .is_some_and(|f| !STANDARD_FORMATS.contains(&f))
-            {
+            if map.get("format").and_then(Value::as_str).is_some_and(|f| !STANDARD_FORMATS.contains(&f)) {
                 map.remove("format");
             }
             if let Some(Value::Array(options)) = map.get_mut("enum") {
@@ -103,26 +89,13 @@ mod tests {
     fn optional_fields_are_plain_and_enums_inline() {
         let schema = schema_for::<Params>();
         assert_eq!(schema["type"], "object");
-        assert!(
-            schema.get("title").is_none()
-                && schema.get("$schema").is_none()
-                && schema.get("$defs").is_none()
-        );
-        assert_eq!(
-            schema["properties"]["colour"]["enum"],
-            json!(["red", "blue"])
-        );
-        assert_eq!(
-            schema["properties"]["colour"]["description"],
-            "An optional colour."
-        );
+        assert!(schema.get("title").is_none() && schema.get("$schema").is_none() && schema.get("$defs").is_none());
+        assert_eq!(schema["properties"]["colour"]["enum"], json!(["red", "blue"]));
+        assert_eq!(schema["properties"]["colour"]["description"], "An optional colour.");
         assert_eq!(schema["properties"]["count"]["type"], "integer");
         assert_eq!(schema["required"], json!(["name"]));
         assert_eq!(schema["additionalProperties"], json!(false));
         assert!(!schema.to_string().contains("null"), "{schema}");
-        assert!(
-            schema["properties"]["count"].get("format").is_none(),
-            "no integer-width formats: {schema}"
-        );
+        assert!(schema["properties"]["count"].get("format").is_none(), "no integer-width formats: {schema}");
     }
 }

@@ -55,10 +55,7 @@ pub struct OrderSummary {
 impl From<Order> for OrderSummary {
     fn from(o: Order) -> Self {
         OrderSummary {
-            total: Money {
-                amount_minor: o.total_minor,
-                currency: o.currency,
-            },
+            total: Money { amount_minor: o.total_minor, currency: o.currency },
             order_number: o.number,
             status: o.status.as_str().into(),
             item_count: o.item_count,
@@ -145,48 +142,20 @@ NOT: For one order's lines, tracking or totals, use `get_order`. For the custome
         let status_arg = params.status.map_or("none", OrderStatus::as_str);
         let (page, subject) = match (&params.order_number, &params.email) {
             (Some(number), None) => {
-                let order = self
-                    .store
-                    .order_head(number, false)
-                    .await
-                    .map_err(|e| ToolError::from_store(&e, lang))?;
-                let orders = order
-                    .into_iter()
-                    .filter(|o| params.status.is_none_or(|s| s == o.status))
-                    .collect();
-                let empty = text(
-                    lang,
-                    "search-none-for-number",
-                    &[arg("number", number.as_str()), arg("status", status_arg)],
-                );
-                (
-                    OrderPage {
-                        orders,
-                        total: None,
-                        truncated: false,
-                    },
-                    (format!("order number {number}"), empty),
-                )
+                let order = self.store.order_head(number, false).await.map_err(|e| ToolError::from_store(&e, lang))?;
+                let orders = order.into_iter().filter(|o| params.status.is_none_or(|s| s == o.status)).collect();
+                let empty =
+                    text(lang, "search-none-for-number", &[arg("number", number.as_str()), arg("status", status_arg)]);
+                (OrderPage { orders, total: None, truncated: false }, (format!("order number {number}"), empty))
             }
             (None, Some(email)) => {
                 let page = match params.status {
-                    Some(status) => {
-                        self.store
-                            .customer_orders_in_status(email, status, limit)
-                            .await
-                    }
-                    None => self
-                        .store
-                        .customer_orders(email, limit)
-                        .await
-                        .map(|c| c.page),
+                    Some(status) => self.store.customer_orders_in_status(email, status, limit).await,
+                    None => self.store.customer_orders(email, limit).await.map(|c| c.page),
                 };
                 let page = page.map_err(|e| ToolError::from_store(&e, lang))?;
-                let empty = text(
-                    lang,
-                    "search-none-for-email",
-                    &[arg("email", email.as_str()), arg("status", status_arg)],
-                );
+                let empty =
+                    text(lang, "search-none-for-email", &[arg("email", email.as_str()), arg("status", status_arg)]);
                 (page, (email.clone(), empty))
             }
             _ => return Err(ToolError::terminal(text(lang, "search-needs-one", &[]))),
@@ -195,23 +164,10 @@ NOT: For one order's lines, tracking or totals, use `get_order`. For the custome
     }
 }
 
-fn answer(
-    page: OrderPage,
-    subject: &str,
-    empty: &str,
-    limit: usize,
-    lang: Lang,
-) -> ToolOutput<SearchOrdersOutput> {
+fn answer(page: OrderPage, subject: &str, empty: &str, limit: usize, lang: Lang) -> ToolOutput<SearchOrdersOutput> {
     let orders: Vec<OrderSummary> = page.orders.into_iter().map(OrderSummary::from).collect();
-    let more = page
-        .total
-        .map_or(page.truncated, |t| t as usize > orders.len())
-        && orders.len() >= limit;
-    let structured = SearchOrdersOutput {
-        total_orders: page.total,
-        more_available: more,
-        orders,
-    };
+    let more = page.total.map_or(page.truncated, |t| t as usize > orders.len()) && orders.len() >= limit;
+    let structured = SearchOrdersOutput { total_orders: page.total, more_available: more, orders };
     let orders = &structured.orders;
     if orders.is_empty() {
         return ToolOutput::new(empty.to_owned(), structured);
@@ -221,10 +177,7 @@ fn answer(
         _ => String::new(),
     };
     let plural = if orders.len() == 1 { "" } else { "s" };
-    let mut body = format!(
-        "Found {} order{plural} for {subject}{count}:\n\n",
-        orders.len()
-    );
+    let mut body = format!("Found {} order{plural} for {subject}{count}:\n\n", orders.len());
     for o in orders {
         body.push_str(&o.line());
         body.push('\n');

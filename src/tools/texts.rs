@@ -66,21 +66,14 @@ impl Lang {
     }
 
     fn bundle(self) -> &'static FluentBundle<FluentResource> {
-        static BUNDLES: [OnceLock<FluentBundle<FluentResource>>; 6] = [
-            OnceLock::new(),
-            OnceLock::new(),
-            OnceLock::new(),
-            OnceLock::new(),
-            OnceLock::new(),
-            OnceLock::new(),
-        ];
+        static BUNDLES: [OnceLock<FluentBundle<FluentResource>>; 6] =
+            [OnceLock::new(), OnceLock::new(), OnceLock::new(), OnceLock::new(), OnceLock::new(), OnceLock::new()];
         BUNDLES[self as usize].get_or_init(|| {
             let id: LanguageIdentifier = self.tag().parse().unwrap_or_default();
             let mut bundle = FluentBundle::new_concurrent(vec![id]);
             bundle.set_use_isolating(false);
             // A resource with syntax errors still yields every message that parsed.
-            let resource = FluentResource::try_new(self.source().to_owned())
-                .unwrap_or_else(|(partial, _)| partial);
+            let resource = FluentResource::try_new(self.source().to_owned()).unwrap_or_else(|(partial, _)| partial);
             let _ = bundle.add_resource(resource);
             bundle
         })
@@ -105,16 +98,11 @@ pub fn text(lang: Lang, id: &str, args: &[Arg<'_>]) -> String {
         let bundle = candidate.bundle();
         if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
             let mut errors = Vec::new();
-            let formatted: Cow<'_, str> =
-                bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
+            let formatted: Cow<'_, str> = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
             if errors.is_empty() {
                 return formatted.into_owned();
             }
-            tracing::warn!(
-                id,
-                lang = candidate.tag(),
-                "a localised message did not format cleanly"
-            );
+            tracing::warn!(id, lang = candidate.tag(), "a localised message did not format cleanly");
         }
     }
     tracing::error!(id, "missing message");
@@ -132,8 +120,7 @@ mod tests {
     use fluent_bundle::FluentResource;
 
     fn ids(lang: Lang) -> Vec<String> {
-        let resource = FluentResource::try_new(lang.source().to_owned())
-            .expect("the file parses without errors");
+        let resource = FluentResource::try_new(lang.source().to_owned()).expect("the file parses without errors");
         resource
             .entries()
             .filter_map(|e| match e {
@@ -163,12 +150,7 @@ mod tests {
             got.sort();
             let mut want = english.clone();
             want.sort();
-            assert_eq!(
-                got,
-                want,
-                "{} defines a different set of messages",
-                lang.tag()
-            );
+            assert_eq!(got, want, "{} defines a different set of messages", lang.tag());
         }
     }
 
@@ -176,11 +158,7 @@ mod tests {
     fn messages_format_with_their_arguments_in_each_language() {
         for lang in Lang::ALL {
             let t = text(lang, "order-not-found", &[arg("number", "1000001")]);
-            assert!(
-                t.contains("1000001") && t.contains("`search_orders`"),
-                "{}: {t}",
-                lang.tag()
-            );
+            assert!(t.contains("1000001") && t.contains("`search_orders`"), "{}: {t}", lang.tag());
             assert!(!t.contains('\u{2068}'), "no isolation marks");
         }
         assert!(text(Lang::Es, "order-not-found", &[arg("number", "1")]).starts_with("No se"));
@@ -188,33 +166,14 @@ mod tests {
 
     #[test]
     fn selectors_pick_the_right_variant() {
-        let typed = |expected: &str| {
-            text(
-                Lang::En,
-                "arg-type",
-                &[arg("field", "limit"), arg("expected", expected.to_owned())],
-            )
-        };
+        let typed =
+            |expected: &str| text(Lang::En, "arg-type", &[arg("field", "limit"), arg("expected", expected.to_owned())]);
         assert_eq!(typed("integer"), "`limit` must be a whole number.");
         assert_eq!(typed("string"), "`limit` must be a string.");
-        let none = text(
-            Lang::En,
-            "search-none-for-email",
-            &[arg("email", "a@b.c"), arg("status", "none")],
-        );
-        assert!(
-            none.starts_with("No orders were found for a@b.c."),
-            "{none}"
-        );
-        let some = text(
-            Lang::En,
-            "search-none-for-email",
-            &[arg("email", "a@b.c"), arg("status", "shipped")],
-        );
-        assert!(
-            some.starts_with("No orders in status shipped were found"),
-            "{some}"
-        );
+        let none = text(Lang::En, "search-none-for-email", &[arg("email", "a@b.c"), arg("status", "none")]);
+        assert!(none.starts_with("No orders were found for a@b.c."), "{none}");
+        let some = text(Lang::En, "search-none-for-email", &[arg("email", "a@b.c"), arg("status", "shipped")]);
+        assert!(some.starts_with("No orders in status shipped were found"), "{some}");
     }
 
     #[test]

@@ -15,7 +15,8 @@ use tracing::{Instrument, field};
 use crate::app::App;
 use crate::auth::AuthError;
 use crate::config::normalise_path;
-use crate::protocol::{Exchange, ProtocolVersion, Reply};
+use crate::protocol::headers::{HeaderText, McpHeaders};
+use crate::protocol::{Exchange, Reply, Status};
 
 pub use response::UNAUTHORIZED;
 
@@ -40,11 +41,7 @@ pub async fn handle(app: &App, request: Request) -> Response<Body> {
         let status = response.status().as_u16();
         let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
         tracing::Span::current().record("status", status);
-        tracing::info!(
-            status,
-            latency_ms = (latency_ms * 100.0).round() / 100.0,
-            "request handled"
-        );
+        tracing::info!(status, latency_ms = (latency_ms * 100.0).round() / 100.0, "request handled");
         response
     }
     .instrument(span)
@@ -54,25 +51,10 @@ pub async fn handle(app: &App, request: Request) -> Response<Body> {
 async fn route(app: &App, request: &Request) -> Response<Body> {
     let config = app.config();
     if routed_path(request) != config.mcp_path {
-        return response::client_error(
-            StatusCode::NOT_FOUND,
-            "Not found: the MCP endpoint is at another path",
-        );
+        return response::client_error(StatusCode::NOT_FOUND, "Not found: the MCP endpoint is at another path");
     }
-    if let Some(origin) = request.headers().get(header::ORIGIN) {
-        let allowed = origin.to_str().is_ok_and(|o| {
-            let o = o.trim().trim_end_matches('/');
-            config
-                .allowed_origins
-                .iter()
-                .any(|a| a.eq_ignore_ascii_case(o))
-        });
-        if !allowed {
-            return response::client_error(
-                StatusCode::FORBIDDEN,
-                "Forbidden: this origin is not allowed",
-            );
-        }
+    if !origin_allowed(request.headers(), &config.allowed_origins) {
+        return response::client_error(StatusCode::FORBIDDEN, "Forbidden: this origin is not allowed");
     }
     if request.method() != Method::POST {
         return response::method_not_allowed();
@@ -86,10 +68,7 @@ async fn route(app: &App, request: &Request) -> Response<Body> {
     }
     let body: &[u8] = request.body().as_ref();
     if body.len() > config.max_body_bytes {
-        let message = format!(
-            "Payload too large: the body may be at most {} bytes",
-            config.max_body_bytes
-        );
+        let message = format!("Payload too large: the body may be at most {} bytes", config.max_body_bytes);
         return response::client_error(StatusCode::PAYLOAD_TOO_LARGE, &message);
     }
     if !content_type_is_json(request.headers()) {
@@ -98,26 +77,16 @@ async fn route(app: &App, request: &Request) -> Response<Body> {
             "Unsupported media type: send application/json",
         );
     }
-    let version = match protocol_version(request.headers()) {
-        Ok(version) => version,
-        Err(requested) => {
-            return response::unsupported_version(&requested, &ProtocolVersion::supported());
-        }
-    };
     let exchange = Exchange {
-        version,
+        headers: mcp_headers(request.headers()),
         session_id: header_text(request.headers(), "x-moveo-session-id"),
     };
-    match app
-        .server()
-        .handle_body(body, &exchange, config.max_batch)
-        .await
-    {
-        Reply::Json { body, bad_request } => {
-            let status = if bad_request {
-                StatusCode::BAD_REQUEST
-            } else {
-                StatusCode::OK
+    match app.server().handle_body(body, &exchange, config.max_batch).await {
+        Reply::Json { status, body } => {
+            let status = match status {
+                Status::Ok => StatusCode::OK,
+                Status::BadRequest => StatusCode::BAD_REQUEST,
+                Status::NotFound => StatusCode::NOT_FOUND,
             };
             response::json(status, &body)
         }
@@ -125,14 +94,52 @@ async fn route(app: &App, request: &Request) -> Response<Body> {
     }
 }
 
+/// DNS-rebinding defence: a request with an `Origin` is let through when the origin is on the
+/// allow-list, or when both the origin and the `Host` are loopback (a local run).
+fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else { return true };
+    let Ok(origin) = origin.to_str() else { return false };
+    let origin = origin.trim().trim_end_matches('/');
+    if allowed.iter().any(|a| a.eq_ignore_ascii_case(origin)) {
+        return true;
+    }
+    let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or_default();
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+    is_loopback(origin_host) && is_loopback(host)
+}
+
+/// `localhost`, `127.0.0.1` or `[::1]`, with an optional port.
+fn is_loopback(authority: &str) -> bool {
+    let host = match authority.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    host.eq_ignore_ascii_case("localhost") || host == "127.0.0.1" || host == "::1"
+}
+
+/// The MCP request headers, whitespace trimmed and Base64 sentinels decoded where allowed.
+fn mcp_headers(headers: &HeaderMap) -> McpHeaders {
+    let read = |name: &str, sentinel: bool| {
+        HeaderText::from_values(headers.get_all(name).iter().map(|v| v.to_str().ok()), sentinel)
+    };
+    let mut params: Vec<(String, HeaderText)> = Vec::new();
+    for name in headers.keys() {
+        if let Some(param) = name.as_str().strip_prefix("mcp-param-") {
+            params.push((param.to_owned(), read(name.as_str(), true)));
+        }
+    }
+    McpHeaders {
+        protocol_version: read("mcp-protocol-version", false),
+        method: read("mcp-method", false),
+        name: read("mcp-name", true),
+        params,
+    }
+}
+
 /// The path to route on: the raw path, without any REST API stage.
 fn routed_path(request: &Request) -> String {
     let raw = request.raw_http_path();
-    normalise_path(if raw.is_empty() {
-        request.uri().path()
-    } else {
-        raw
-    })
+    normalise_path(if raw.is_empty() { request.uri().path() } else { raw })
 }
 
 /// True when there is no `Content-Type` or it names JSON (`application/json`, `...+json`).
@@ -143,28 +150,8 @@ fn content_type_is_json(headers: &HeaderMap) -> bool {
     let Ok(text) = value.to_str() else {
         return false;
     };
-    let media = text
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    media.is_empty()
-        || media == "application/json"
-        || (media.starts_with("application/") && media.ends_with("+json"))
-}
-
-/// The revision the request declares, or the raw value when it is unsupported or malformed.
-fn protocol_version(headers: &HeaderMap) -> Result<ProtocolVersion, String> {
-    let mut values = headers.get_all("mcp-protocol-version").iter();
-    let Some(first) = values.next() else {
-        return Ok(ProtocolVersion::WITHOUT_HEADER);
-    };
-    let text = first.to_str().map_err(|_| "(not text)".to_owned())?.trim();
-    if values.next().is_some() {
-        return Err(format!("{text} (sent more than once)"));
-    }
-    ProtocolVersion::parse(text).ok_or_else(|| text.to_owned())
+    let media = text.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    media.is_empty() || media == "application/json" || (media.starts_with("application/") && media.ends_with("+json"))
 }
 
 fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -180,10 +167,7 @@ fn request_span(request: &Request) -> tracing::Span {
     };
     let lambda_request_id = request.lambda_context_ref().map(|c| c.request_id.clone());
     let h = request.headers();
-    let moveo: Vec<Option<String>> = MOVEO_HEADERS
-        .iter()
-        .map(|name| header_text(h, name))
-        .collect();
+    let moveo: Vec<Option<String>> = MOVEO_HEADERS.iter().map(|name| header_text(h, name)).collect();
     tracing::info_span!(
         "mcp_request",
         http_method = %request.method(),
@@ -219,48 +203,44 @@ mod tests {
 
     #[test]
     fn json_content_types_are_accepted_and_others_refused() {
-        for ok in [
-            "application/json",
-            "application/json; charset=utf-8",
-            "Application/JSON",
-            "application/vnd.api+json",
-        ] {
-            assert!(
-                content_type_is_json(&headers(&[("content-type", ok)])),
-                "{ok}"
-            );
+        for ok in
+            ["application/json", "application/json; charset=utf-8", "Application/JSON", "application/vnd.api+json"]
+        {
+            assert!(content_type_is_json(&headers(&[("content-type", ok)])), "{ok}");
         }
         assert!(content_type_is_json(&HeaderMap::new()));
-        for bad in [
-            "text/plain",
-            "application/x-www-form-urlencoded",
-            "multipart/form-data; boundary=x",
-        ] {
-            assert!(
-                !content_type_is_json(&headers(&[("content-type", bad)])),
-                "{bad}"
-            );
+        for bad in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"] {
+            assert!(!content_type_is_json(&headers(&[("content-type", bad)])), "{bad}");
         }
     }
 
     #[test]
-    fn the_protocol_version_header_defaults_to_2025_03_26() {
-        assert_eq!(
-            protocol_version(&HeaderMap::new()),
-            Ok(ProtocolVersion::V2025_03_26)
-        );
-        assert_eq!(
-            protocol_version(&headers(&[("mcp-protocol-version", "2025-06-18")])),
-            Ok(ProtocolVersion::V2025_06_18)
-        );
-        assert_eq!(
-            protocol_version(&headers(&[("mcp-protocol-version", "banana")])),
-            Err("banana".into())
-        );
-        let twice = headers(&[
-            ("mcp-protocol-version", "2025-06-18"),
-            ("mcp-protocol-version", "2025-06-18"),
+    fn mcp_headers_are_read_case_insensitively_and_decoded() {
+        let map = headers(&[
+            ("MCP-Protocol-Version", "2026-07-28"),
+            ("mcp-method", " tools/call "),
+            ("Mcp-Name", "=?base64?Z2V0X29yZGVy?="),
+            ("Mcp-Param-Region", "eu-west-1"),
         ]);
-        assert!(protocol_version(&twice).is_err());
+        let h = mcp_headers(&map);
+        assert_eq!(h.protocol_version, HeaderText::Present("2026-07-28".into()));
+        assert_eq!(h.method, HeaderText::Present("tools/call".into()));
+        assert_eq!(h.name, HeaderText::Present("get_order".into()));
+        assert_eq!(h.param("REGION"), &HeaderText::Present("eu-west-1".into()));
+    }
+
+    #[test]
+    fn origins_pass_when_listed_or_when_both_ends_are_loopback() {
+        let allowed = vec!["https://app.example".to_owned()];
+        assert!(origin_allowed(&HeaderMap::new(), &allowed));
+        assert!(origin_allowed(&headers(&[("origin", "https://app.example/")]), &allowed));
+        assert!(!origin_allowed(&headers(&[("origin", "https://evil.example")]), &allowed));
+        let local = headers(&[("origin", "http://127.0.0.1:9000"), ("host", "localhost:9000")]);
+        assert!(origin_allowed(&local, &allowed));
+        let rebound = headers(&[("origin", "http://localhost:3000"), ("host", "evil.example.com")]);
+        assert!(!origin_allowed(&rebound, &allowed), "a loopback origin against a public host is refused");
+        let v6 = headers(&[("origin", "http://[::1]:8080"), ("host", "[::1]:8080")]);
+        assert!(origin_allowed(&v6, &allowed));
+        assert!(!origin_allowed(&headers(&[("origin", "null"), ("host", "localhost")]), &allowed));
     }
 }

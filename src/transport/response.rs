@@ -3,7 +3,7 @@
 
 use lambda_http::http::{HeaderValue, StatusCode, header};
 use lambda_http::{Body, Response};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::protocol::jsonrpc::{self, ErrorObject, INTERNAL_ERROR, INVALID_REQUEST};
 
@@ -15,16 +15,10 @@ fn build(status: StatusCode, body: Body, json_body: bool) -> Response<Body> {
     *response.status_mut() = status;
     let headers = response.headers_mut();
     if json_body {
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
+    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     response
 }
 
@@ -39,12 +33,7 @@ pub fn accepted() -> Response<Body> {
 }
 
 /// An HTTP-level refusal with a JSON-RPC error body.
-pub fn refusal(
-    status: StatusCode,
-    code: i64,
-    message: &str,
-    data: Option<Value>,
-) -> Response<Body> {
+pub fn refusal(status: StatusCode, code: i64, message: &str, data: Option<Value>) -> Response<Body> {
     let mut error = ErrorObject::new(code, message);
     error.data = data;
     json(status, &jsonrpc::failure(None, error))
@@ -52,14 +41,10 @@ pub fn refusal(
 
 /// 401, the same for a missing and a wrong key.
 pub fn unauthorized(header_name: &str) -> Response<Body> {
-    let message = format!(
-        "Unauthorized: send a valid API key in the `{header_name}` header or as `Authorization: Bearer <key>`"
-    );
+    let message =
+        format!("Unauthorized: send a valid API key in the `{header_name}` header or as `Authorization: Bearer <key>`");
     let mut response = refusal(StatusCode::UNAUTHORIZED, UNAUTHORIZED, &message, None);
-    response.headers_mut().insert(
-        header::WWW_AUTHENTICATE,
-        HeaderValue::from_static("Bearer realm=\"mcp\""),
-    );
+    response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"mcp\""));
     response
 }
 
@@ -71,9 +56,7 @@ pub fn unavailable() -> Response<Body> {
         "Service temporarily unavailable: try again in a few seconds",
         None,
     );
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
     response
 }
 
@@ -85,31 +68,11 @@ pub fn method_not_allowed() -> Response<Body> {
         "Method not allowed: this MCP endpoint accepts POST only (no SSE stream, no sessions)",
         None,
     );
-    response
-        .headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static("POST"));
+    response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
     response
 }
 
 /// A plain client mistake at the HTTP level (403, 404, 413, 415, 400).
 pub fn client_error(status: StatusCode, message: &str) -> Response<Body> {
     refusal(status, INVALID_REQUEST, message, None)
-}
-
-/// 400 for an unsupported or malformed `MCP-Protocol-Version` header.
-pub fn unsupported_version(requested: &str, supported: &[&str]) -> Response<Body> {
-    let shown: String = requested
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(40)
-        .collect();
-    refusal(
-        StatusCode::BAD_REQUEST,
-        INVALID_REQUEST,
-        &format!(
-            "Bad request: unsupported MCP-Protocol-Version `{shown}`; supported: {}",
-            supported.join(", ")
-        ),
-        Some(json!({"supported": supported, "requested": shown})),
-    )
 }

@@ -27,20 +27,10 @@ async fn a_missing_and_a_wrong_key_get_the_same_401() {
     let secret = create_secret(KEY).await;
     let app = Settings::new(&secret).await.app();
     let missing = send(&app, post(INIT, &[("content-type", "application/json")])).await;
-    let wrong = send(
-        &app,
-        post(
-            INIT,
-            &[("content-type", "application/json"), ("x-api-key", "nope")],
-        ),
-    )
-    .await;
+    let wrong = send(&app, post(INIT, &[("content-type", "application/json"), ("x-api-key", "nope")])).await;
     assert_eq!((missing.status, wrong.status), (401, 401));
     assert_eq!(missing.text, wrong.text);
-    assert_eq!(
-        missing.header("www-authenticate"),
-        wrong.header("www-authenticate")
-    );
+    assert_eq!(missing.header("www-authenticate"), wrong.header("www-authenticate"));
     assert!(missing.header("www-authenticate").is_some());
     assert!(!missing.text.contains(KEY) && !wrong.text.contains("nope"));
     assert_eq!(missing.json()["error"]["code"], -32001);
@@ -51,10 +41,7 @@ async fn the_key_is_accepted_in_the_header_or_as_a_bearer_token() {
     let secret = create_secret(KEY).await;
     let app = Settings::new(&secret).await.app();
     assert_eq!(status_with(&app, &[("x-api-key", KEY)]).await, 200);
-    assert_eq!(
-        status_with(&app, &[("authorization", &format!("Bearer {KEY}"))]).await,
-        200
-    );
+    assert_eq!(status_with(&app, &[("authorization", &format!("Bearer {KEY}"))]).await, 200);
     assert_eq!(
         status_with(&app, &[("authorization", KEY)]).await,
         401,
@@ -78,18 +65,9 @@ async fn a_custom_header_name_is_honoured() {
 async fn a_secret_holding_a_json_list_accepts_every_key() {
     let secret = create_secret(r#"{"keys":["key-for-moveo","key-for-duvo"]}"#).await;
     let app = Settings::new(&secret).await.app();
-    assert_eq!(
-        status_with(&app, &[("x-api-key", "key-for-moveo")]).await,
-        200
-    );
-    assert_eq!(
-        status_with(&app, &[("x-api-key", "key-for-duvo")]).await,
-        200
-    );
-    assert_eq!(
-        status_with(&app, &[("x-api-key", "key-for-nobody")]).await,
-        401
-    );
+    assert_eq!(status_with(&app, &[("x-api-key", "key-for-moveo")]).await, 200);
+    assert_eq!(status_with(&app, &[("x-api-key", "key-for-duvo")]).await, 200);
+    assert_eq!(status_with(&app, &[("x-api-key", "key-for-nobody")]).await, 401);
 }
 
 #[tokio::test]
@@ -97,37 +75,15 @@ async fn a_rotated_key_works_at_once_and_the_previous_one_during_the_window() {
     let secret = create_secret("old-key").await;
     let app = with_interval(Settings::new(&secret).await, Duration::ZERO).app();
     assert_eq!(status_with(&app, &[("x-api-key", "old-key")]).await, 200);
-    secrets()
-        .await
-        .put_secret_value()
-        .secret_id(&secret)
-        .secret_string("new-key")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        status_with(&app, &[("x-api-key", "new-key")]).await,
-        200,
-        "an unknown key triggers a refresh"
-    );
-    assert_eq!(
-        status_with(&app, &[("x-api-key", "old-key")]).await,
-        200,
-        "AWSPREVIOUS is accepted in the window"
-    );
+    secrets().await.put_secret_value().secret_id(&secret).secret_string("new-key").send().await.unwrap();
+    assert_eq!(status_with(&app, &[("x-api-key", "new-key")]).await, 200, "an unknown key triggers a refresh");
+    assert_eq!(status_with(&app, &[("x-api-key", "old-key")]).await, 200, "AWSPREVIOUS is accepted in the window");
 }
 
 #[tokio::test]
 async fn the_previous_key_is_refused_outside_the_rotation_window() {
     let secret = create_secret("old-key").await;
-    secrets()
-        .await
-        .put_secret_value()
-        .secret_id(&secret)
-        .secret_string("new-key")
-        .send()
-        .await
-        .unwrap();
+    secrets().await.put_secret_value().secret_id(&secret).secret_string("new-key").send().await.unwrap();
     let mut settings = Settings::new(&secret).await;
     if let AuthSettings::Header(h) = &mut settings.config.auth {
         h.rotation_window = Duration::ZERO;
@@ -142,14 +98,7 @@ async fn unknown_keys_refresh_the_cache_at_most_once_per_interval() {
     let secret = create_secret("old-key").await;
     let app = with_interval(Settings::new(&secret).await, Duration::from_secs(3600)).app();
     assert_eq!(status_with(&app, &[("x-api-key", "old-key")]).await, 200);
-    secrets()
-        .await
-        .put_secret_value()
-        .secret_id(&secret)
-        .secret_string("new-key")
-        .send()
-        .await
-        .unwrap();
+    secrets().await.put_secret_value().secret_id(&secret).secret_string("new-key").send().await.unwrap();
     assert_eq!(
         status_with(&app, &[("x-api-key", "new-key")]).await,
         401,
@@ -164,43 +113,23 @@ async fn a_missing_secret_is_503_with_retry_after_and_service_resumes_when_it_ap
     let answer = send(&app, post(INIT, &[("x-api-key", KEY)])).await;
     assert_eq!(answer.status, 503);
     assert!(answer.header("retry-after").is_some());
-    assert!(
-        !answer.text.contains(&name),
-        "the secret's name does not leak"
-    );
-    secrets()
-        .await
-        .create_secret()
-        .name(&name)
-        .secret_string(KEY)
-        .send()
-        .await
-        .unwrap();
+    assert!(!answer.text.contains(&name), "the secret's name does not leak");
+    secrets().await.create_secret().name(&name).secret_string(KEY).send().await.unwrap();
     assert_eq!(status_with(&app, &[("x-api-key", KEY)]).await, 200);
 }
 
 #[tokio::test]
 async fn an_unreachable_secrets_manager_is_503_within_a_bounded_time() {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut settings = Settings::new("any-secret").await;
     settings.endpoint = format!("http://127.0.0.1:{closed}");
     let app = settings.app();
     let started = Instant::now();
     let answer = send(&app, post(INIT, &[("x-api-key", KEY)])).await;
     assert_eq!(answer.status, 503);
-    assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "bounded by the Secrets Manager call budget"
-    );
+    assert!(started.elapsed() < Duration::from_secs(10), "bounded by the Secrets Manager call budget");
     let body = answer.json();
-    assert_eq!(
-        body["error"]["message"],
-        json!("Service temporarily unavailable: try again in a few seconds")
-    );
+    assert_eq!(body["error"]["message"], json!("Service temporarily unavailable: try again in a few seconds"));
 }
 
 #[tokio::test]

@@ -23,10 +23,7 @@ async fn every_event_shape_gets_the_documented_status() {
         for (name, status) in cases {
             let answer = send(&app, request(&event(&format!("{shape}/{name}.json")))).await;
             assert_eq!(answer.status, status, "{shape}/{name}: {}", answer.text);
-            assert!(
-                answer.header("mcp-session-id").is_none(),
-                "{shape}/{name} must not emit a session id"
-            );
+            assert!(answer.header("mcp-session-id").is_none(), "{shape}/{name} must not emit a session id");
         }
     }
 }
@@ -40,10 +37,7 @@ async fn initialize_answers_the_same_for_every_shape_and_for_a_base64_body() {
             assert_eq!(answer.header("content-type"), Some("application/json"));
             let body = answer.json();
             assert_eq!(body["id"], 1);
-            assert_eq!(
-                body["result"]["protocolVersion"], "2025-06-18",
-                "{shape}/{name}"
-            );
+            assert_eq!(body["result"]["protocolVersion"], "2025-06-18", "{shape}/{name}");
             assert_eq!(body["result"]["serverInfo"]["name"], "lambda-mcp");
         }
     }
@@ -53,29 +47,12 @@ async fn initialize_answers_the_same_for_every_shape_and_for_a_base64_body() {
 async fn the_get_order_events_find_the_seeded_order_and_report_the_missing_one() {
     let app = app().await;
     for shape in SHAPES {
-        let found = send(
-            &app,
-            request(&event(&format!("{shape}/tools-call-get-order.json"))),
-        )
-        .await
-        .json();
+        let found = send(&app, request(&event(&format!("{shape}/tools-call-get-order.json")))).await.json();
         assert_eq!(found["result"]["isError"], false, "{shape}: {found}");
         assert_eq!(found["result"]["structuredContent"]["order_number"], ORDER);
-        let missing = send(
-            &app,
-            request(&event(&format!(
-                "{shape}/tools-call-get-order-missing.json"
-            ))),
-        )
-        .await
-        .json();
+        let missing = send(&app, request(&event(&format!("{shape}/tools-call-get-order-missing.json")))).await.json();
         assert_eq!(missing["result"]["isError"], true, "{shape}: {missing}");
-        assert!(
-            missing["result"]["content"][0]["text"]
-                .as_str()
-                .unwrap()
-                .contains("9999999")
-        );
+        assert!(missing["result"]["content"][0]["text"].as_str().unwrap().contains("9999999"));
     }
 }
 
@@ -85,23 +62,14 @@ async fn the_rest_stage_does_not_leak_into_routing() {
     let mut e = event("rest/initialize.json");
     assert_eq!(e["requestContext"]["stage"], "prod");
     e["path"] = serde_json::json!("/prod/mcp");
-    assert_eq!(
-        send(&app, request(&e)).await.status,
-        404,
-        "the stage is not part of the MCP path"
-    );
+    assert_eq!(send(&app, request(&e)).await.status, 404, "the stage is not part of the MCP path");
 }
 
 #[tokio::test]
 async fn malformed_bodies_get_a_parse_error_with_a_null_id() {
     let app = app().await;
     for shape in SHAPES {
-        let body = send(
-            &app,
-            request(&event(&format!("{shape}/malformed-body.json"))),
-        )
-        .await
-        .json();
+        let body = send(&app, request(&event(&format!("{shape}/malformed-body.json")))).await.json();
         assert_eq!(body["error"]["code"], -32700, "{shape}");
         assert!(body["id"].is_null());
     }

@@ -6,21 +6,8 @@ use serde_json::{Value, json};
 use crate::helpers::{KEY, ORDER, Settings, app, call_tool, create_secret, rpc, send};
 
 async fn definition(app: &lambda_mcp::App) -> Value {
-    let answer = send(
-        app,
-        rpc(
-            &json!({"jsonrpc":"2.0","id":1,"method":"tools/list"}),
-            Some("2025-06-18"),
-        ),
-    )
-    .await;
-    answer.json()["result"]["tools"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["name"] == "get_order")
-        .unwrap()
-        .clone()
+    let answer = send(app, rpc(&json!({"jsonrpc":"2.0","id":1,"method":"tools/list"}), Some("2025-06-18"))).await;
+    answer.json()["result"]["tools"].as_array().unwrap().iter().find(|t| t["name"] == "get_order").unwrap().clone()
 }
 
 #[tokio::test]
@@ -29,27 +16,16 @@ async fn an_existing_order_comes_back_as_text_and_matching_structured_content() 
     let result = call_tool(&app, "get_order", json!({"order_number": ORDER})).await;
     assert_eq!(result["isError"], false);
     let text = result["content"][0]["text"].as_str().unwrap();
-    assert!(
-        text.starts_with("Order #1000001 is **shipped**"),
-        "leads with the answer: {text}"
-    );
+    assert!(text.starts_with("Order #1000001 is **shipped**"), "leads with the answer: {text}");
     assert!(text.contains("tracking"), "{text}");
     let structured = &result["structuredContent"];
     assert_eq!(structured["order_number"], ORDER);
     assert_eq!(structured["status"], "shipped");
     assert!(!structured["lines"].as_array().unwrap().is_empty());
-    assert!(
-        !structured["shipments"][0]["tracking_number"]
-            .as_str()
-            .unwrap()
-            .is_empty()
-    );
+    assert!(!structured["shipments"][0]["tracking_number"].as_str().unwrap().is_empty());
     let schema = &definition(&app).await["outputSchema"];
     let validator = jsonschema::validator_for(schema).unwrap();
-    assert!(
-        validator.is_valid(structured),
-        "structuredContent matches outputSchema"
-    );
+    assert!(validator.is_valid(structured), "structuredContent matches outputSchema");
 }
 
 #[tokio::test]
@@ -67,10 +43,7 @@ async fn a_missing_order_is_an_is_error_result_in_plain_language() {
     let result = call_tool(&app, "get_order", json!({"order_number": "9999999"})).await;
     assert_eq!(result["isError"], true);
     let text = result["content"][0]["text"].as_str().unwrap();
-    assert!(
-        text.contains("9999999") && text.contains("Ask the customer"),
-        "{text}"
-    );
+    assert!(text.contains("9999999") && text.contains("Ask the customer"), "{text}");
 }
 
 #[tokio::test]
@@ -78,22 +51,10 @@ async fn wrong_arguments_are_is_error_results_that_name_the_field() {
     let app = app().await;
     for (arguments, expected) in [
         (json!({}), "`order_number` is required"),
-        (
-            json!({"order_number": "#1000001"}),
-            "`order_number` is not in the expected format",
-        ),
-        (
-            json!({"order_number": 1000001}),
-            "`order_number` must be a string",
-        ),
-        (
-            json!({"order_number": "12"}),
-            "`order_number` is not in the expected format",
-        ),
-        (
-            json!({"order_number": ORDER, "email": "x@y.z"}),
-            "Unknown argument `email`",
-        ),
+        (json!({"order_number": "#1000001"}), "`order_number` is not in the expected format"),
+        (json!({"order_number": 1000001}), "`order_number` must be a string"),
+        (json!({"order_number": "12"}), "`order_number` is not in the expected format"),
+        (json!({"order_number": ORDER, "email": "x@y.z"}), "Unknown argument `email`"),
         (json!("1000001"), "must be a JSON object"),
     ] {
         let result = call_tool(&app, "get_order", arguments.clone()).await;
@@ -109,33 +70,20 @@ async fn missing_arguments_are_treated_as_an_empty_object() {
     let body = json!({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_order"}});
     let result = send(&app, rpc(&body, Some("2025-06-18"))).await.json()["result"].clone();
     assert_eq!(result["isError"], true);
-    assert!(
-        result["content"][0]["text"]
-            .as_str()
-            .unwrap()
-            .contains("`order_number` is required")
-    );
+    assert!(result["content"][0]["text"].as_str().unwrap().contains("`order_number` is required"));
 }
 
 #[tokio::test]
 async fn a_missing_table_is_a_terminal_error_that_names_nothing_internal() {
     let secret = create_secret(KEY).await;
     let mut settings = Settings::new(&secret).await;
-    settings.config = Config {
-        table_name: "table-that-does-not-exist".into(),
-        ..settings.config
-    };
+    settings.config = Config { table_name: "table-that-does-not-exist".into(), ..settings.config };
     let app = settings.app();
     let result = call_tool(&app, "get_order", json!({"order_number": ORDER})).await;
     assert_eq!(result["isError"], true);
     let text = result["content"][0]["text"].as_str().unwrap();
     assert!(text.contains("Do not retry"), "{text}");
-    for leak in [
-        "table-that-does-not-exist",
-        "ResourceNotFound",
-        "DynamoDB",
-        "dynamodb",
-    ] {
+    for leak in ["table-that-does-not-exist", "ResourceNotFound", "DynamoDB", "dynamodb"] {
         assert!(!text.contains(leak), "{leak} leaked: {text}");
     }
 }
@@ -150,16 +98,7 @@ async fn the_definition_is_read_only_with_a_described_flat_schema() {
     let input = &tool["inputSchema"];
     assert_eq!(input["type"], "object");
     assert_eq!(input["required"], json!(["order_number"]));
-    assert_eq!(
-        input["properties"]["order_number"]["pattern"],
-        "^[0-9]{6,10}$"
-    );
-    assert!(
-        input["properties"]["order_number"]["description"]
-            .as_str()
-            .unwrap()
-            .len()
-            > 10
-    );
+    assert_eq!(input["properties"]["order_number"]["pattern"], "^[0-9]{6,10}$");
+    assert!(input["properties"]["order_number"]["description"].as_str().unwrap().len() > 10);
     assert_eq!(tool["outputSchema"]["type"], "object");
 }

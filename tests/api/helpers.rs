@@ -40,11 +40,12 @@ pub fn moto() -> &'static str {
         let python = root().join(".tools/aws/bin/python");
         assert!(python.exists(), "moto is not installed: run scripts/bootstrap first");
         // The wrapper stops moto when our end of its stdin closes, i.e. when this process exits.
+        // scripts/moto_server.py serialises moto's request handling, as DynamoDB serialises writes.
         let wrapper = "import subprocess,sys\n\
-            p=subprocess.Popen([sys.executable,'-m','moto.server','-H','127.0.0.1','-p',sys.argv[1]],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL)\n\
+            p=subprocess.Popen([sys.executable,sys.argv[2],'-H','127.0.0.1','-p',sys.argv[1]],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL)\n\
             sys.stdin.read()\np.terminate()";
         let child: Child = Command::new(python)
-            .args(["-c", wrapper, &port.to_string()])
+            .args(["-c", wrapper, &port.to_string(), &root().join("scripts/moto_server.py").to_string_lossy()])
             .stdin(Stdio::piped())
             .spawn()
             .expect("start moto");
@@ -68,11 +69,7 @@ pub fn aws_settings(endpoint: &str) -> AwsSettings {
 }
 
 pub fn unique(prefix: &str) -> String {
-    format!(
-        "{prefix}-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
+    format!("{prefix}-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
 /// A Secrets Manager client on the local server.
@@ -84,14 +81,7 @@ pub async fn secrets() -> aws_sdk_secretsmanager::Client {
 /// Creates a secret holding `value`; returns its name.
 pub async fn create_secret(value: &str) -> String {
     let name = unique("mcp-key");
-    secrets()
-        .await
-        .create_secret()
-        .name(&name)
-        .secret_string(value)
-        .send()
-        .await
-        .expect("create secret");
+    secrets().await.create_secret().name(&name).secret_string(value).send().await.expect("create secret");
     name
 }
 
@@ -111,12 +101,8 @@ pub async fn seeded_table() -> String {
 pub async fn seed_table(table: &str, customers: usize, orders: usize) {
     let store = OrderStore::new(Arc::new(AwsContext::new(aws_settings(moto()))), table);
     let client = store.client().await;
-    seed::create_table(client, table)
-        .await
-        .expect("create table");
-    seed::write_items(client, table, demo::generate(customers, orders, 42).items())
-        .await
-        .expect("seed");
+    seed::create_table(client, table).await.expect("create table");
+    seed::write_items(client, table, demo::generate(customers, orders, 42).items()).await.expect("seed");
 }
 
 /// Settings for a test application.
@@ -142,10 +128,7 @@ impl Settings {
             max_batch: 50,
             table_name: seeded_table().await,
         };
-        Settings {
-            config,
-            endpoint: moto().to_owned(),
-        }
+        Settings { config, endpoint: moto().to_owned() }
     }
 
     pub fn app(self) -> App {
@@ -161,8 +144,7 @@ pub async fn app() -> App {
 
 /// Loads an event file from events/.
 pub fn event(path: &str) -> Value {
-    let text = std::fs::read_to_string(root().join("events").join(path))
-        .unwrap_or_else(|e| panic!("{path}: {e}"));
+    let text = std::fs::read_to_string(root().join("events").join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_json::from_str(&text).unwrap()
 }
 
@@ -225,16 +207,13 @@ pub async fn send(app: &App, request: Request) -> Answer {
         Body::Binary(b) => String::from_utf8(b).unwrap(),
         _ => String::new(),
     };
-    Answer {
-        status,
-        headers,
-        text,
-    }
+    Answer { status, headers, text }
 }
 
 /// `tools/call` of `name` with `arguments`; returns the JSON-RPC result.
 pub async fn call_tool(app: &App, name: &str, arguments: Value) -> Value {
-    let body = json!({"jsonrpc": "2.0", "id": 9, "method": "tools/call", "params": {"name": name, "arguments": arguments}});
+    let body =
+        json!({"jsonrpc": "2.0", "id": 9, "method": "tools/call", "params": {"name": name, "arguments": arguments}});
     let answer = send(app, rpc(&body, Some("2025-06-18"))).await;
     assert_eq!(answer.status, 200, "{}", answer.text);
     answer.json()["result"].clone()
@@ -257,24 +236,14 @@ pub fn data_set() -> seed::DataSet {
 }
 
 /// `tools/call` with Moveo's `_meta` language and session header.
-pub async fn call_tool_as(
-    app: &App,
-    name: &str,
-    arguments: Value,
-    lang: Option<&str>,
-    session: Option<&str>,
-) -> Value {
+pub async fn call_tool_as(app: &App, name: &str, arguments: Value, lang: Option<&str>, session: Option<&str>) -> Value {
     let mut params = json!({"name": name, "arguments": arguments});
     if let Some(lang) = lang {
         params["_meta"] = json!({"moveo/context": {"lang": lang, "context": {}, "channel": "web"}});
     }
-    let body =
-        json!({"jsonrpc": "2.0", "id": 9, "method": "tools/call", "params": params}).to_string();
-    let mut headers = vec![
-        ("x-api-key", KEY),
-        ("content-type", "application/json"),
-        ("mcp-protocol-version", "2025-06-18"),
-    ];
+    let body = json!({"jsonrpc": "2.0", "id": 9, "method": "tools/call", "params": params}).to_string();
+    let mut headers =
+        vec![("x-api-key", KEY), ("content-type", "application/json"), ("mcp-protocol-version", "2025-06-18")];
     if let Some(session) = session {
         headers.push(("x-moveo-session-id", session));
     }
@@ -285,8 +254,5 @@ pub async fn call_tool_as(
 
 /// The text of a tool result.
 pub fn text_of(result: &Value) -> String {
-    result["content"][0]["text"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
+    result["content"][0]["text"].as_str().unwrap_or_default().to_owned()
 }

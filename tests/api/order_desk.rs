@@ -7,22 +7,11 @@ use serde_json::{Value, json};
 use crate::helpers::{app, call_tool, call_tool_as, data_set, fresh_app, text_of};
 
 fn first_in(status: OrderStatus) -> String {
-    data_set()
-        .orders
-        .iter()
-        .find(|o| o.order.status == status)
-        .unwrap()
-        .order
-        .number
-        .clone()
+    data_set().orders.iter().find(|o| o.order.status == status).unwrap().order.number.clone()
 }
 
 fn customer_with_orders(min: u32) -> (String, u32) {
-    let customer = data_set()
-        .customers
-        .into_iter()
-        .find(|c| c.order_count >= min)
-        .unwrap();
+    let customer = data_set().customers.into_iter().find(|c| c.order_count >= min).unwrap();
     (customer.email, customer.order_count)
 }
 
@@ -34,50 +23,22 @@ async fn search_by_email_lists_the_newest_orders_first_and_says_more_exist() {
     assert_eq!(result["isError"], false, "{result}");
     let orders = result["structuredContent"]["orders"].as_array().unwrap();
     assert_eq!(orders.len(), 3);
-    let dates: Vec<&str> = orders
-        .iter()
-        .map(|o| o["placed_at"].as_str().unwrap())
-        .collect();
-    assert!(
-        dates.windows(2).all(|w| w[0] >= w[1]),
-        "newest first: {dates:?}"
-    );
+    let dates: Vec<&str> = orders.iter().map(|o| o["placed_at"].as_str().unwrap()).collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first: {dates:?}");
     assert_eq!(result["structuredContent"]["total_orders"], count);
     assert_eq!(result["structuredContent"]["more_available"], true);
     let text = text_of(&result);
-    assert!(
-        text.starts_with(&format!(
-            "Found 3 orders for {email} (showing the newest 3 of {count})"
-        )),
-        "{text}"
-    );
-    assert!(
-        text.contains("More orders exist") && text.contains("Ask the customer which order"),
-        "{text}"
-    );
-    assert_eq!(
-        result["_meta"]["moveo/context"]["context"]["customer_email"],
-        email
-    );
-    assert_eq!(
-        result["_meta"]["moveo/context"]["context"]["order_numbers"]
-            .as_array()
-            .unwrap()
-            .len(),
-        3
-    );
+    assert!(text.starts_with(&format!("Found 3 orders for {email} (showing the newest 3 of {count})")), "{text}");
+    assert!(text.contains("More orders exist") && text.contains("Ask the customer which order"), "{text}");
+    assert_eq!(result["_meta"]["moveo/context"]["context"]["customer_email"], email);
+    assert_eq!(result["_meta"]["moveo/context"]["context"]["order_numbers"].as_array().unwrap().len(), 3);
 }
 
 #[tokio::test]
 async fn search_by_email_is_case_insensitive_and_filters_by_status() {
     let app = app().await;
     let (email, _) = customer_with_orders(5);
-    let all = call_tool(
-        &app,
-        "search_orders",
-        json!({"email": email.to_uppercase(), "limit": 20}),
-    )
-    .await;
+    let all = call_tool(&app, "search_orders", json!({"email": email.to_uppercase(), "limit": 20})).await;
     let statuses: Vec<String> = all["structuredContent"]["orders"]
         .as_array()
         .unwrap()
@@ -86,12 +47,7 @@ async fn search_by_email_is_case_insensitive_and_filters_by_status() {
         .collect();
     assert!(!statuses.is_empty());
     let wanted = statuses[0].clone();
-    let filtered = call_tool(
-        &app,
-        "search_orders",
-        json!({"email": email, "status": wanted, "limit": 20}),
-    )
-    .await;
+    let filtered = call_tool(&app, "search_orders", json!({"email": email, "status": wanted, "limit": 20})).await;
     let got = filtered["structuredContent"]["orders"].as_array().unwrap();
     assert_eq!(got.len(), statuses.iter().filter(|s| **s == wanted).count());
     assert!(got.iter().all(|o| o["status"] == json!(wanted)));
@@ -101,21 +57,10 @@ async fn search_by_email_is_case_insensitive_and_filters_by_status() {
 async fn search_by_number_finds_one_order_and_writes_it_back() {
     let app = app().await;
     let result = call_tool(&app, "search_orders", json!({"order_number": "1000001"})).await;
-    assert_eq!(
-        result["structuredContent"]["orders"][0]["order_number"],
-        "1000001"
-    );
+    assert_eq!(result["structuredContent"]["orders"][0]["order_number"], "1000001");
     assert!(text_of(&result).starts_with("Found 1 order for order number 1000001:"));
-    assert_eq!(
-        result["_meta"]["moveo/context"]["context"]["order_number"],
-        "1000001"
-    );
-    let filtered = call_tool(
-        &app,
-        "search_orders",
-        json!({"order_number": "1000001", "status": "pending"}),
-    )
-    .await;
+    assert_eq!(result["_meta"]["moveo/context"]["context"]["order_number"], "1000001");
+    let filtered = call_tool(&app, "search_orders", json!({"order_number": "1000001", "status": "pending"})).await;
     assert_eq!(filtered["structuredContent"]["orders"], json!([]));
     assert!(text_of(&filtered).contains("in status pending"));
 }
@@ -123,70 +68,39 @@ async fn search_by_number_finds_one_order_and_writes_it_back() {
 #[tokio::test]
 async fn an_empty_search_is_an_answer_with_a_next_step_not_an_error() {
     let app = app().await;
-    let result = call_tool(
-        &app,
-        "search_orders",
-        json!({"email": "nobody@example.com"}),
-    )
-    .await;
+    let result = call_tool(&app, "search_orders", json!({"email": "nobody@example.com"})).await;
     assert_eq!(result["isError"], false);
     assert_eq!(result["structuredContent"]["orders"], json!([]));
-    assert!(
-        text_of(&result).contains("Ask the customer to confirm the email"),
-        "{}",
-        text_of(&result)
-    );
+    assert!(text_of(&result).contains("Ask the customer to confirm the email"), "{}", text_of(&result));
 }
 
 #[tokio::test]
 async fn search_needs_exactly_one_of_number_and_email() {
     let app = app().await;
-    for arguments in [
-        json!({}),
-        json!({"order_number": "1000001", "email": "jane.doe@example.com"}),
-    ] {
+    for arguments in [json!({}), json!({"order_number": "1000001", "email": "jane.doe@example.com"})] {
         let result = call_tool(&app, "search_orders", arguments).await;
         assert_eq!(result["isError"], true);
         assert!(text_of(&result).contains("either `order_number` or `email`"));
     }
     let bad = call_tool(&app, "search_orders", json!({"email": "not-an-email"})).await;
     assert!(text_of(&bad).contains("valid email address"));
-    let bad = call_tool(
-        &app,
-        "search_orders",
-        json!({"email": "a@b.co", "limit": 0}),
-    )
-    .await;
+    let bad = call_tool(&app, "search_orders", json!({"email": "a@b.co", "limit": 0})).await;
     assert!(text_of(&bad).contains("`limit` must be at least 1"));
-    let bad = call_tool(
-        &app,
-        "search_orders",
-        json!({"email": "a@b.co", "status": "lost"}),
-    )
-    .await;
+    let bad = call_tool(&app, "search_orders", json!({"email": "a@b.co", "status": "lost"})).await;
     assert!(text_of(&bad).contains("`status` must be one of"));
 }
 
 #[tokio::test]
 async fn get_customer_returns_the_profile_and_recent_orders() {
     let app = app().await;
-    let result = call_tool(
-        &app,
-        "get_customer",
-        json!({"email": "jane.doe@example.com"}),
-    )
-    .await;
+    let result = call_tool(&app, "get_customer", json!({"email": "jane.doe@example.com"})).await;
     assert_eq!(result["isError"], false, "{result}");
     let c = &result["structuredContent"];
     assert_eq!(c["name"], "Jane Doe");
     let recent = c["recent_orders"].as_array().unwrap();
     assert!(!recent.is_empty() && recent.len() <= 5);
     assert!(c["order_count"].as_u64().unwrap() as usize >= recent.len());
-    assert!(
-        text_of(&result).starts_with("Jane Doe (jane.doe@example.com) is a"),
-        "{}",
-        text_of(&result)
-    );
+    assert!(text_of(&result).starts_with("Jane Doe (jane.doe@example.com) is a"), "{}", text_of(&result));
     let missing = call_tool(&app, "get_customer", json!({"email": "ghost@example.com"})).await;
     assert_eq!(missing["isError"], true);
     assert!(text_of(&missing).contains("ghost@example.com"));
@@ -201,23 +115,14 @@ async fn cancelling_a_pending_order_changes_it_once_and_a_retry_replays() {
     assert_eq!(first["isError"], false, "{first}");
     assert_eq!(first["structuredContent"]["replayed"], false);
     assert!(text_of(&first).contains("is now **cancelled**"));
-    assert_eq!(
-        first["_meta"]["moveo/context"]["context"]["cancelled_order_number"],
-        number
-    );
+    assert_eq!(first["_meta"]["moveo/context"]["context"]["cancelled_order_number"], number);
     let again = call_tool(&app, "cancel_order", args).await;
     assert_eq!(again["isError"], false, "{again}");
     assert_eq!(again["structuredContent"]["replayed"], true);
-    assert_eq!(
-        again["structuredContent"]["cancelled_at"],
-        first["structuredContent"]["cancelled_at"]
-    );
+    assert_eq!(again["structuredContent"]["cancelled_at"], first["structuredContent"]["cancelled_at"]);
     let order = call_tool(&app, "get_order", json!({"order_number": number})).await;
     assert_eq!(order["structuredContent"]["status"], "cancelled");
-    assert_eq!(
-        order["structuredContent"]["cancel_reason"],
-        "ordered_by_mistake"
-    );
+    assert_eq!(order["structuredContent"]["cancel_reason"], "ordered_by_mistake");
 }
 
 #[tokio::test]
@@ -231,7 +136,12 @@ async fn the_same_key_with_other_arguments_is_refused() {
     )
     .await;
     assert_eq!(first["isError"], false);
-    let other = call_tool(&app, "cancel_order", json!({"order_number": number, "reason": "payment_issue", "idempotency_key": "shared-key-01"})).await;
+    let other = call_tool(
+        &app,
+        "cancel_order",
+        json!({"order_number": number, "reason": "payment_issue", "idempotency_key": "shared-key-01"}),
+    )
+    .await;
     assert_eq!(other["isError"], true);
     assert!(text_of(&other).contains("idempotency key was already used"));
 }
@@ -241,32 +151,12 @@ async fn the_moveo_session_makes_a_retry_without_a_key_replay() {
     let (app, _) = fresh_app().await;
     let number = first_in(OrderStatus::Pending);
     let args = json!({"order_number": number, "reason": "customer_request"});
-    let first = call_tool_as(
-        &app,
-        "cancel_order",
-        args.clone(),
-        None,
-        Some("session-abc"),
-    )
-    .await;
-    let again = call_tool_as(
-        &app,
-        "cancel_order",
-        args.clone(),
-        None,
-        Some("session-abc"),
-    )
-    .await;
-    assert_eq!(
-        (first["isError"].clone(), again["isError"].clone()),
-        (json!(false), json!(false))
-    );
+    let first = call_tool_as(&app, "cancel_order", args.clone(), None, Some("session-abc")).await;
+    let again = call_tool_as(&app, "cancel_order", args.clone(), None, Some("session-abc")).await;
+    assert_eq!((first["isError"].clone(), again["isError"].clone()), (json!(false), json!(false)));
     assert_eq!(again["structuredContent"]["replayed"], true);
     let elsewhere = call_tool_as(&app, "cancel_order", args, None, Some("session-other")).await;
-    assert_eq!(
-        elsewhere["isError"], true,
-        "another conversation sees the order already cancelled"
-    );
+    assert_eq!(elsewhere["isError"], true, "another conversation sees the order already cancelled");
     assert!(text_of(&elsewhere).contains("already cancelled"));
 }
 
@@ -279,25 +169,11 @@ async fn orders_past_cancelling_are_refused_with_what_to_tell_the_customer() {
         (OrderStatus::Cancelled, "already cancelled"),
     ] {
         let number = first_in(status);
-        let result = call_tool(
-            &app,
-            "cancel_order",
-            json!({"order_number": number, "reason": "other"}),
-        )
-        .await;
+        let result = call_tool(&app, "cancel_order", json!({"order_number": number, "reason": "other"})).await;
         assert_eq!(result["isError"], true, "{status:?}");
-        assert!(
-            text_of(&result).contains(expected),
-            "{status:?}: {}",
-            text_of(&result)
-        );
+        assert!(text_of(&result).contains(expected), "{status:?}: {}", text_of(&result));
     }
-    let missing = call_tool(
-        &app,
-        "cancel_order",
-        json!({"order_number": "9999999", "reason": "other"}),
-    )
-    .await;
+    let missing = call_tool(&app, "cancel_order", json!({"order_number": "9999999", "reason": "other"})).await;
     assert!(text_of(&missing).contains("was not found"));
 }
 
@@ -309,32 +185,21 @@ async fn concurrent_duplicates_change_the_order_exactly_once() {
     let mut calls = tokio::task::JoinSet::new();
     for i in 0..12 {
         // Half share one key; the other half each bring their own.
-        let key = if i % 2 == 0 {
-            "race-key-0001".to_owned()
-        } else {
-            format!("race-key-1{i:03}")
-        };
+        let key = if i % 2 == 0 { "race-key-0001".to_owned() } else { format!("race-key-1{i:03}") };
         let (app, number) = (app.clone(), number.clone());
         calls.spawn(async move {
-            call_tool(
-                &app,
-                "cancel_order",
-                json!({"order_number": number, "reason": "other", "idempotency_key": key}),
-            )
-            .await
+            call_tool(&app, "cancel_order", json!({"order_number": number, "reason": "other", "idempotency_key": key}))
+                .await
         });
     }
     let results: Vec<Value> = calls.join_all().await;
-    let changed = results
-        .iter()
-        .filter(|r| r["isError"] == false && r["structuredContent"]["replayed"] == false)
-        .count();
+    let changed =
+        results.iter().filter(|r| r["isError"] == false && r["structuredContent"]["replayed"] == false).count();
     assert_eq!(changed, 1, "exactly one state change: {results:#?}");
     for r in &results {
         let text = text_of(r);
-        let consistent = r["isError"] == false
-            || text.contains("already cancelled")
-            || text.contains("already being processed");
+        let consistent =
+            r["isError"] == false || text.contains("already cancelled") || text.contains("already being processed");
         assert!(consistent, "every caller gets a consistent answer: {text}");
     }
     let order = call_tool(&app, "get_order", json!({"order_number": number})).await;
@@ -345,10 +210,7 @@ async fn concurrent_duplicates_change_the_order_exactly_once() {
 async fn plant_lease(table: &str, key: &str, fingerprint: &str, lease_until: u64) {
     use aws_sdk_dynamodb::types::AttributeValue::{N, S};
     let settings = crate::helpers::aws_settings(crate::helpers::moto());
-    let store = OrderStore::new(
-        std::sync::Arc::new(lambda_mcp::aws::AwsContext::new(settings)),
-        table,
-    );
+    let store = OrderStore::new(std::sync::Arc::new(lambda_mcp::aws::AwsContext::new(settings)), table);
     let item = [
         ("pk", S(format!("IDEMPOTENCY#key:{key}"))),
         ("sk", S("IDEMPOTENCY".into())),
@@ -370,30 +232,16 @@ async fn a_lease_left_by_a_crashed_invocation_expires_and_can_be_retried() {
     use sha2::{Digest, Sha256};
     let (app, table) = fresh_app().await;
     let number = first_in(OrderStatus::Pending);
-    let fingerprint: String = Sha256::digest(format!("{number}\0other\0"))
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    let args =
-        json!({"order_number": number, "reason": "other", "idempotency_key": "crash-key-0001"});
+    let fingerprint: String = Sha256::digest(format!("{number}\0other\0")).iter().map(|b| format!("{b:02x}")).collect();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let args = json!({"order_number": number, "reason": "other", "idempotency_key": "crash-key-0001"});
     plant_lease(&table, "crash-key-0001", &fingerprint, now + 600).await;
     let busy = call_tool(&app, "cancel_order", args.clone()).await;
     assert_eq!(busy["isError"], true);
-    assert!(
-        text_of(&busy).contains("already being processed"),
-        "a live lease blocks: {}",
-        text_of(&busy)
-    );
+    assert!(text_of(&busy).contains("already being processed"), "a live lease blocks: {}", text_of(&busy));
     plant_lease(&table, "crash-key-0001", &fingerprint, now - 1).await;
     let retried = call_tool(&app, "cancel_order", args).await;
-    assert_eq!(
-        retried["isError"], false,
-        "an expired lease is taken over: {retried}"
-    );
+    assert_eq!(retried["isError"], false, "an expired lease is taken over: {retried}");
     assert_eq!(retried["structuredContent"]["replayed"], false);
 }
 
@@ -409,20 +257,9 @@ async fn errors_and_next_steps_come_in_the_conversations_language() {
         ("ja", "No order with number"),
     ];
     for (lang, expected) in cases {
-        let result = call_tool_as(
-            &app,
-            "get_order",
-            json!({"order_number": "9999999"}),
-            Some(lang),
-            None,
-        )
-        .await;
+        let result = call_tool_as(&app, "get_order", json!({"order_number": "9999999"}), Some(lang), None).await;
         assert_eq!(result["isError"], true);
-        assert!(
-            text_of(&result).contains(expected),
-            "{lang}: {}",
-            text_of(&result)
-        );
+        assert!(text_of(&result).contains(expected), "{lang}: {}", text_of(&result));
     }
     let invalid = call_tool_as(&app, "get_order", json!({}), Some("de"), None).await;
     assert!(
@@ -437,21 +274,12 @@ async fn structured_content_matches_every_tools_output_schema() {
     let app = app().await;
     let list = crate::helpers::send(
         &app,
-        crate::helpers::rpc(
-            &json!({"jsonrpc":"2.0","id":1,"method":"tools/list"}),
-            Some("2025-06-18"),
-        ),
+        crate::helpers::rpc(&json!({"jsonrpc":"2.0","id":1,"method":"tools/list"}), Some("2025-06-18")),
     )
     .await
     .json();
     let schema_of = |name: &str| {
-        list["result"]["tools"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|t| t["name"] == name)
-            .unwrap()["outputSchema"]
-            .clone()
+        list["result"]["tools"].as_array().unwrap().iter().find(|t| t["name"] == name).unwrap()["outputSchema"].clone()
     };
     for (name, args) in [
         ("search_orders", json!({"email": "jane.doe@example.com"})),
@@ -460,22 +288,13 @@ async fn structured_content_matches_every_tools_output_schema() {
     ] {
         let result = call_tool(&app, name, args).await;
         let validator = jsonschema::validator_for(&schema_of(name)).unwrap();
-        let errors: Vec<String> = validator
-            .iter_errors(&result["structuredContent"])
-            .map(|e| e.to_string())
-            .collect();
+        let errors: Vec<String> = validator.iter_errors(&result["structuredContent"]).map(|e| e.to_string()).collect();
         assert!(errors.is_empty(), "{name}: {errors:?}");
     }
     let (rw, _) = fresh_app().await;
-    let cancelled = call_tool(
-        &rw,
-        "cancel_order",
-        json!({"order_number": first_in(OrderStatus::Pending), "reason": "other"}),
-    )
-    .await;
+    let cancelled =
+        call_tool(&rw, "cancel_order", json!({"order_number": first_in(OrderStatus::Pending), "reason": "other"}))
+            .await;
     let validator = jsonschema::validator_for(&schema_of("cancel_order")).unwrap();
-    assert!(
-        validator.is_valid(&cancelled["structuredContent"]),
-        "{cancelled}"
-    );
+    assert!(validator.is_valid(&cancelled["structuredContent"]), "{cancelled}");
 }

@@ -7,11 +7,7 @@ use crate::helpers::{KEY, app, post, rpc, send};
 async fn exchange(body: Value, version: Option<&str>) -> (u16, Value) {
     let app = app().await;
     let answer = send(&app, rpc(&body, version)).await;
-    let json = if answer.text.is_empty() {
-        Value::Null
-    } else {
-        answer.json()
-    };
+    let json = if answer.text.is_empty() { Value::Null } else { answer.json() };
     (answer.status, json)
 }
 
@@ -36,19 +32,10 @@ async fn invalid_envelopes_are_400_with_invalid_request() {
     for (body, id) in [
         (json!({"jsonrpc":"1.0","id":1,"method":"ping"}), json!(1)),
         (json!({"id":"x","method":"ping"}), json!("x")),
-        (
-            json!({"jsonrpc":"2.0","id":1.5,"method":"ping"}),
-            Value::Null,
-        ),
-        (
-            json!({"jsonrpc":"2.0","id":[1],"method":"ping"}),
-            Value::Null,
-        ),
+        (json!({"jsonrpc":"2.0","id":1.5,"method":"ping"}), Value::Null),
+        (json!({"jsonrpc":"2.0","id":[1],"method":"ping"}), Value::Null),
         (json!({"jsonrpc":"2.0","id":1,"method":7}), json!(1)),
-        (
-            json!({"jsonrpc":"2.0","id":1,"method":"ping","params":"x"}),
-            json!(1),
-        ),
+        (json!({"jsonrpc":"2.0","id":1,"method":"ping","params":"x"}), json!(1)),
         (json!("just a string"), Value::Null),
         (json!(42), Value::Null),
     ] {
@@ -63,20 +50,8 @@ async fn invalid_envelopes_are_400_with_invalid_request() {
 #[tokio::test]
 async fn a_body_that_is_not_json_is_a_parse_error() {
     let app = app().await;
-    for body in [
-        "{",
-        "not json",
-        "",
-        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"} trailing",
-    ] {
-        let answer = send(
-            &app,
-            post(
-                body,
-                &[("x-api-key", KEY), ("content-type", "application/json")],
-            ),
-        )
-        .await;
+    for body in ["{", "not json", "", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"} trailing"] {
+        let answer = send(&app, post(body, &[("x-api-key", KEY), ("content-type", "application/json")])).await;
         assert_eq!(answer.status, 400, "{body:?}");
         assert_eq!(answer.json()["error"]["code"], -32700);
         assert!(answer.json()["id"].is_null());
@@ -85,11 +60,8 @@ async fn a_body_that_is_not_json_is_a_parse_error() {
 
 #[tokio::test]
 async fn unknown_methods_are_32601_with_the_request_id() {
-    let (status, answer) = exchange(
-        json!({"jsonrpc":"2.0","id":"r1","method":"resources/list"}),
-        Some("2025-06-18"),
-    )
-    .await;
+    let (status, answer) =
+        exchange(json!({"jsonrpc":"2.0","id":"r1","method":"resources/list"}), Some("2025-06-18")).await;
     assert_eq!(status, 200);
     assert_eq!(answer["error"]["code"], -32601);
     assert_eq!(answer["id"], "r1");
@@ -103,20 +75,14 @@ async fn ping_answers_an_empty_result() {
 
 #[tokio::test]
 async fn tools_list_lists_get_order_and_refuses_a_cursor_it_never_issued() {
-    let (status, answer) = exchange(
-        json!({"jsonrpc":"2.0","id":2,"method":"tools/list"}),
-        Some("2025-11-25"),
-    )
-    .await;
+    let (status, answer) = exchange(json!({"jsonrpc":"2.0","id":2,"method":"tools/list"}), Some("2025-11-25")).await;
     assert_eq!(status, 200);
     let tools = answer["result"]["tools"].as_array().unwrap();
     assert!(tools.iter().any(|t| t["name"] == "get_order"));
     assert!(answer["result"].get("nextCursor").is_none());
-    let (_, bad) = exchange(
-        json!({"jsonrpc":"2.0","id":3,"method":"tools/list","params":{"cursor":"abc"}}),
-        Some("2025-11-25"),
-    )
-    .await;
+    let (_, bad) =
+        exchange(json!({"jsonrpc":"2.0","id":3,"method":"tools/list","params":{"cursor":"abc"}}), Some("2025-11-25"))
+            .await;
     assert_eq!(bad["error"]["code"], -32602);
     assert_eq!(bad["id"], 3);
 }
@@ -127,12 +93,7 @@ async fn calling_an_unknown_tool_is_32602() {
     let (status, answer) = exchange(body, Some("2025-06-18")).await;
     assert_eq!(status, 200);
     assert_eq!(answer["error"]["code"], -32602);
-    assert!(
-        answer["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("drop_tables")
-    );
+    assert!(answer["error"]["message"].as_str().unwrap().contains("drop_tables"));
 }
 
 #[tokio::test]
@@ -148,24 +109,11 @@ async fn batches_are_processed_in_2025_03_26() {
         let (status, answer) = exchange(batch.clone(), version).await;
         assert_eq!(status, 200);
         let responses = answer.as_array().unwrap();
-        assert_eq!(
-            responses.len(),
-            4,
-            "one answer per request, none for the notification"
-        );
+        assert_eq!(responses.len(), 4, "one answer per request, none for the notification");
         assert_eq!(responses[0]["result"], json!({}));
         assert!(responses[1]["result"]["tools"].is_array());
-        assert_eq!(
-            (
-                responses[2]["id"].clone(),
-                responses[2]["error"]["code"].clone()
-            ),
-            (json!(3), json!(-32600))
-        );
-        assert_eq!(
-            responses[3]["error"]["code"], -32600,
-            "initialize must not be batched"
-        );
+        assert_eq!((responses[2]["id"].clone(), responses[2]["error"]["code"].clone()), (json!(3), json!(-32600)));
+        assert_eq!(responses[3]["error"]["code"], -32600, "initialize must not be batched");
     }
 }
 
@@ -182,26 +130,14 @@ async fn batches_are_refused_in_other_versions_and_when_empty_or_oversized() {
     let one = json!([{"jsonrpc":"2.0","id":1,"method":"ping"}]);
     for version in ["2024-11-05", "2025-06-18", "2025-11-25"] {
         let (status, answer) = exchange(one.clone(), Some(version)).await;
-        assert_eq!(
-            (status, answer["error"]["code"].clone()),
-            (400, json!(-32600)),
-            "{version}"
-        );
+        assert_eq!((status, answer["error"]["code"].clone()), (400, json!(-32600)), "{version}");
         assert!(answer["id"].is_null());
     }
     let (status, answer) = exchange(json!([]), Some("2025-03-26")).await;
-    assert_eq!(
-        (status, answer["error"]["code"].clone()),
-        (400, json!(-32600))
-    );
-    let big: Vec<Value> = (0..51)
-        .map(|i| json!({"jsonrpc":"2.0","id":i,"method":"ping"}))
-        .collect();
+    assert_eq!((status, answer["error"]["code"].clone()), (400, json!(-32600)));
+    let big: Vec<Value> = (0..51).map(|i| json!({"jsonrpc":"2.0","id":i,"method":"ping"})).collect();
     let (status, answer) = exchange(Value::Array(big), Some("2025-03-26")).await;
-    assert_eq!(
-        (status, answer["error"]["code"].clone()),
-        (400, json!(-32600))
-    );
+    assert_eq!((status, answer["error"]["code"].clone()), (400, json!(-32600)));
 }
 
 #[tokio::test]

@@ -7,33 +7,20 @@ use serde_json::{Value, json};
 
 use crate::helpers::{app, root, rpc, send};
 
-const VERBS: [&str; 8] = [
-    "get", "search", "cancel", "list", "create", "update", "send", "delete",
-];
+const VERBS: [&str; 8] = ["get", "search", "cancel", "list", "create", "update", "send", "delete"];
 const SECTIONS: [&str; 5] = ["WHAT:", "WHEN:", "HOW:", "RETURNS:", "NOT:"];
 
 async fn tools() -> Vec<Value> {
     let app = app().await;
-    let answer = send(
-        &app,
-        rpc(
-            &json!({"jsonrpc":"2.0","id":1,"method":"tools/list"}),
-            Some("2025-11-25"),
-        ),
-    )
-    .await;
+    let answer = send(&app, rpc(&json!({"jsonrpc":"2.0","id":1,"method":"tools/list"}), Some("2025-11-25"))).await;
     answer.json()["result"]["tools"].as_array().unwrap().clone()
 }
 
 fn name_rules(name: &str) -> Vec<String> {
     let mut problems = Vec::new();
-    let valid_chars = name
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    let valid_chars = name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if name.is_empty() || name.len() > 64 || !valid_chars {
-        problems.push(format!(
-            "{name}: not lowercase snake_case of 1-64 characters"
-        ));
+        problems.push(format!("{name}: not lowercase snake_case of 1-64 characters"));
     }
     if !VERBS.contains(&name.split('_').next().unwrap_or_default()) {
         problems.push(format!("{name}: does not start with a verb"));
@@ -43,11 +30,7 @@ fn name_rules(name: &str) -> Vec<String> {
 
 fn description_rules(name: &str, description: &str, siblings: &BTreeSet<String>) -> Vec<String> {
     let mut problems = Vec::new();
-    let first = description
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_lowercase();
+    let first = description.split_whitespace().next().unwrap_or_default().to_lowercase();
     if !VERBS.contains(&first.as_str()) {
         problems.push(format!("{name}: description does not start with a verb"));
     }
@@ -63,10 +46,7 @@ fn description_rules(name: &str, description: &str, siblings: &BTreeSet<String>)
         problems.push(format!("{name}: description has {words} words (limit 200)"));
     }
     let not = description.split("NOT:").nth(1).unwrap_or_default();
-    if !siblings
-        .iter()
-        .any(|s| s != name && not.contains(&format!("`{s}`")))
-    {
+    if !siblings.iter().any(|s| s != name && not.contains(&format!("`{s}`"))) {
         problems.push(format!("{name}: NOT does not name a sibling tool"));
     }
     problems
@@ -81,9 +61,7 @@ fn schema_rules(name: &str, schema: &Value) -> Vec<String> {
         problems.push(format!("{name}: input schema is not flat"));
     }
     for (field, property) in schema["properties"].as_object().into_iter().flatten() {
-        let described = property["description"]
-            .as_str()
-            .is_some_and(|d| d.len() >= 15);
+        let described = property["description"].as_str().is_some_and(|d| d.len() >= 15);
         if !described {
             problems.push(format!("{name}.{field}: not described"));
         }
@@ -99,25 +77,16 @@ fn schema_rules(name: &str, schema: &Value) -> Vec<String> {
             Some("string") if field.contains("number") && property.get("pattern").is_none() => {
                 problems.push(format!("{name}.{field}: an order number without a pattern"))
             }
-            Some("string")
-                if ["status", "reason"].contains(&field.as_str())
-                    && property.get("enum").is_none() =>
-            {
+            Some("string") if ["status", "reason"].contains(&field.as_str()) && property.get("enum").is_none() => {
                 problems.push(format!("{name}.{field}: a known set without an enum"))
             }
-            Some("object") | Some("array") => {
-                problems.push(format!("{name}.{field}: nested input"))
-            }
+            Some("object") | Some("array") => problems.push(format!("{name}.{field}: nested input")),
             None => problems.push(format!("{name}.{field}: no type")),
             _ => {}
         }
-        let required = schema["required"]
-            .as_array()
-            .is_some_and(|r| r.contains(&json!(field)));
+        let required = schema["required"].as_array().is_some_and(|r| r.contains(&json!(field)));
         if property["type"] == "integer" && !required && property.get("default").is_none() {
-            problems.push(format!(
-                "{name}.{field}: an optional number without a default"
-            ));
+            problems.push(format!("{name}.{field}: an optional number without a default"));
         }
     }
     problems
@@ -130,12 +99,7 @@ fn annotation_rules(tool: &Value) -> Vec<String> {
     if tool["title"].as_str().is_none_or(str::is_empty) || a["title"] != tool["title"] {
         problems.push(format!("{name}: missing or inconsistent title"));
     }
-    for hint in [
-        "readOnlyHint",
-        "destructiveHint",
-        "idempotentHint",
-        "openWorldHint",
-    ] {
+    for hint in ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"] {
         if !a[hint].is_boolean() {
             problems.push(format!("{name}: {hint} missing"));
         }
@@ -143,14 +107,9 @@ fn annotation_rules(tool: &Value) -> Vec<String> {
     if a["readOnlyHint"] == true && a["destructiveHint"] == true {
         problems.push(format!("{name}: read-only and destructive at once"));
     }
-    let says_destructive = tool["description"]
-        .as_str()
-        .unwrap_or_default()
-        .contains("Destructive");
+    let says_destructive = tool["description"].as_str().unwrap_or_default().contains("Destructive");
     if (a["destructiveHint"] == true) != says_destructive {
-        problems.push(format!(
-            "{name}: destructiveHint and the description disagree"
-        ));
+        problems.push(format!("{name}: destructiveHint and the description disagree"));
     }
     if tool["outputSchema"]["type"] != "object" {
         problems.push(format!("{name}: no object outputSchema"));
@@ -161,33 +120,17 @@ fn annotation_rules(tool: &Value) -> Vec<String> {
 #[tokio::test]
 async fn every_tool_follows_the_design_rules() {
     let tools = tools().await;
-    let names: BTreeSet<String> = tools
-        .iter()
-        .map(|t| t["name"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(
-        names,
-        ["cancel_order", "get_customer", "get_order", "search_orders"]
-            .map(String::from)
-            .into()
-    );
+    let names: BTreeSet<String> = tools.iter().map(|t| t["name"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(names, ["cancel_order", "get_customer", "get_order", "search_orders"].map(String::from).into());
     let mut problems = Vec::new();
     for tool in &tools {
         let name = tool["name"].as_str().unwrap();
         problems.extend(name_rules(name));
-        problems.extend(description_rules(
-            name,
-            tool["description"].as_str().unwrap_or_default(),
-            &names,
-        ));
+        problems.extend(description_rules(name, tool["description"].as_str().unwrap_or_default(), &names));
         problems.extend(schema_rules(name, &tool["inputSchema"]));
         problems.extend(annotation_rules(tool));
     }
-    assert!(
-        problems.is_empty(),
-        "tool definitions break the rules:\n{}",
-        problems.join("\n")
-    );
+    assert!(problems.is_empty(), "tool definitions break the rules:\n{}", problems.join("\n"));
 }
 
 #[test]
@@ -196,14 +139,8 @@ fn the_rules_catch_a_bad_definition() {
     assert!(!name_rules("OrderSearch").is_empty());
     assert!(!name_rules("order").is_empty());
     assert!(!description_rules("x", "Looks things up.", &siblings).is_empty());
-    let bad =
-        json!({"type":"object","properties":{"limit":{"type":"integer"},"q":{"type":"string"}}});
-    assert_eq!(
-        schema_rules("x", &bad).len(),
-        5,
-        "{:?}",
-        schema_rules("x", &bad)
-    );
+    let bad = json!({"type":"object","properties":{"limit":{"type":"integer"},"q":{"type":"string"}}});
+    assert_eq!(schema_rules("x", &bad).len(), 5, "{:?}", schema_rules("x", &bad));
     let tool = json!({"name":"x","title":"X","description":"Get x.","annotations":{"title":"X","readOnlyHint":true,"destructiveHint":true}});
     assert!(annotation_rules(&tool).len() >= 3);
 }

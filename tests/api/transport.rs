@@ -77,25 +77,12 @@ async fn a_body_over_the_limit_is_413() {
 async fn a_non_json_content_type_is_415_and_a_missing_one_is_accepted() {
     let app = app().await;
     let body = initialize().to_string();
-    let answer = send(
-        &app,
-        post(&body, &[("x-api-key", KEY), ("content-type", "text/plain")]),
-    )
-    .await;
+    let answer = send(&app, post(&body, &[("x-api-key", KEY), ("content-type", "text/plain")])).await;
     assert_eq!(answer.status, 415);
     let answer = send(&app, post(&body, &[("x-api-key", KEY)])).await;
     assert_eq!(answer.status, 200);
-    let answer = send(
-        &app,
-        post(
-            &body,
-            &[
-                ("x-api-key", KEY),
-                ("content-type", "application/json; charset=utf-8"),
-            ],
-        ),
-    )
-    .await;
+    let answer =
+        send(&app, post(&body, &[("x-api-key", KEY), ("content-type", "application/json; charset=utf-8")])).await;
     assert_eq!(answer.status, 200);
 }
 
@@ -103,25 +90,11 @@ async fn a_non_json_content_type_is_415_and_a_missing_one_is_accepted() {
 async fn an_origin_outside_the_allow_list_is_403() {
     let app = app().await;
     let body = initialize().to_string();
-    let evil = send(
-        &app,
-        post(
-            &body,
-            &[("x-api-key", KEY), ("origin", "https://evil.example")],
-        ),
-    )
-    .await;
+    let evil = send(&app, post(&body, &[("x-api-key", KEY), ("origin", "https://evil.example")])).await;
     assert_eq!(evil.status, 403);
     let null = send(&app, post(&body, &[("x-api-key", KEY), ("origin", "null")])).await;
     assert_eq!(null.status, 403);
-    let good = send(
-        &app,
-        post(
-            &body,
-            &[("x-api-key", KEY), ("origin", "https://app.example")],
-        ),
-    )
-    .await;
+    let good = send(&app, post(&body, &[("x-api-key", KEY), ("origin", "https://app.example")])).await;
     assert_eq!(good.status, 200);
 }
 
@@ -137,15 +110,11 @@ async fn an_unsupported_or_malformed_protocol_version_header_is_400_listing_the_
         assert!(body["id"].is_null());
         assert_eq!(
             body["error"]["data"]["supported"],
-            json!(["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"])
+            json!(["2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"])
         );
     }
     for good in ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"] {
-        assert_eq!(
-            send(&app, rpc(&ping, Some(good))).await.status,
-            200,
-            "{good}"
-        );
+        assert_eq!(send(&app, rpc(&ping, Some(good))).await.status, 200, "{good}");
     }
 }
 
@@ -153,10 +122,7 @@ async fn an_unsupported_or_malformed_protocol_version_header_is_400_listing_the_
 async fn a_custom_mcp_path_is_served_and_the_default_is_not() {
     let secret = create_secret(KEY).await;
     let mut settings = Settings::new(&secret).await;
-    settings.config = Config {
-        mcp_path: "/v1/orders-mcp".into(),
-        ..settings.config
-    };
+    settings.config = Config { mcp_path: "/v1/orders-mcp".into(), ..settings.config };
     let app = settings.app();
     let mut e = event("http/initialize.json");
     assert_eq!(send(&app, request(&e)).await.status, 404);

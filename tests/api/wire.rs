@@ -17,27 +17,18 @@ async fn result(body: Value, version: Option<&str>) -> Value {
 #[tokio::test]
 async fn initialize_parses_as_rmcp_initialize_result() {
     let r = result(json!({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}), None).await;
-    let parsed: InitializeResult =
-        serde_json::from_value(r).expect("rmcp accepts our initialize result");
+    let parsed: InitializeResult = serde_json::from_value(r).expect("rmcp accepts our initialize result");
     assert_eq!(parsed.server_info.name, "lambda-mcp");
     assert!(parsed.capabilities.tools.is_some());
 }
 
 #[tokio::test]
 async fn tools_list_parses_as_rmcp_list_tools_result() {
-    let r = result(
-        json!({"jsonrpc":"2.0","id":1,"method":"tools/list"}),
-        Some("2025-06-18"),
-    )
-    .await;
-    let parsed: ListToolsResult =
-        serde_json::from_value(r).expect("rmcp accepts our tools/list result");
+    let r = result(json!({"jsonrpc":"2.0","id":1,"method":"tools/list"}), Some("2025-06-18")).await;
+    let parsed: ListToolsResult = serde_json::from_value(r).expect("rmcp accepts our tools/list result");
     let tool = parsed.tools.iter().find(|t| t.name == "get_order").unwrap();
     assert!(tool.output_schema.is_some());
-    assert_eq!(
-        tool.annotations.as_ref().and_then(|a| a.read_only_hint),
-        Some(true)
-    );
+    assert_eq!(tool.annotations.as_ref().and_then(|a| a.read_only_hint), Some(true));
 }
 
 #[tokio::test]
@@ -48,8 +39,7 @@ async fn tool_results_parse_as_rmcp_call_tool_result() {
             Some("2025-06-18"),
         )
         .await;
-        let parsed: CallToolResult =
-            serde_json::from_value(r).expect("rmcp accepts our tools/call result");
+        let parsed: CallToolResult = serde_json::from_value(r).expect("rmcp accepts our tools/call result");
         assert_eq!(parsed.is_error, Some(is_error));
         assert!(!parsed.content.is_empty());
     }
