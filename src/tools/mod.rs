@@ -63,6 +63,12 @@ pub trait Tool: Send + Sync + 'static {
     /// Behaviour hints.
     const ANNOTATIONS: Annotations;
 
+    /// The input schema clients see; derived from [`Tool::Params`] unless a tool needs a
+    /// hand-written one (for keywords a derive cannot express).
+    fn input_schema() -> serde_json::Value {
+        schema::schema_for::<Self::Params>()
+    }
+
     /// Client capabilities the tool needs (e.g. `{"sampling": {}}`); a modern request that does
     /// not declare them is refused with -32021 before the tool runs.
     fn required_client_capabilities() -> Option<serde_json::Map<String, serde_json::Value>> {

@@ -58,7 +58,7 @@ impl<T: Tool> Entry<T> {
             "name": T::NAME,
             "title": T::TITLE,
             "description": T::DESCRIPTION,
-            "inputSchema": schema::schema_for::<T::Params>(),
+            "inputSchema": T::input_schema(),
             "annotations": {
                 "title": T::TITLE,
                 "readOnlyHint": a.read_only,
