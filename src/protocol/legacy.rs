@@ -105,7 +105,7 @@ impl McpServer {
             "tools/list" => self.list_tools(&request.params),
             "tools/call" => {
                 let name = self.tool_name(&request.params)?;
-                Ok(self.call_tool(&name, request.params, exchange).await)
+                Ok(self.call_tool(&name, request.params, None, exchange).await)
             }
             other => {
                 Span::current().record("outcome", "method_not_found");

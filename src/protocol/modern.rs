@@ -136,7 +136,7 @@ impl McpServer {
                 return Err((Status::BadRequest, error));
             }
         }
-        Ok(self.call_tool(&name, params, exchange).await)
+        Ok(self.call_tool(&name, params, Some(capabilities.clone()), exchange).await)
     }
 
     fn discover(&self) -> Value {
@@ -152,7 +152,7 @@ impl McpServer {
     /// Marks a result complete and names the server in its `_meta`.
     fn complete(&self, mut result: Value) -> Value {
         if let Value::Object(map) = &mut result {
-            map.insert("resultType".into(), json!("complete"));
+            map.entry("resultType").or_insert_with(|| json!("complete"));
             let meta = map.entry("_meta").or_insert_with(|| json!({}));
             if let Value::Object(meta) = meta {
                 meta.insert(META_SERVER_INFO.into(), self.info.implementation());

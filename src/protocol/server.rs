@@ -98,10 +98,22 @@ impl McpServer {
     }
 
     /// Runs `tools/call` for a tool [`Self::tool_name`] accepted.
-    pub(super) async fn call_tool(&self, name: &str, mut params: Map<String, Value>, exchange: &Exchange) -> Value {
+    pub(super) async fn call_tool(
+        &self,
+        name: &str,
+        mut params: Map<String, Value>,
+        client_capabilities: Option<Map<String, Value>>,
+        exchange: &Exchange,
+    ) -> Value {
         let ctx = CallContext {
             lang: Lang::negotiate(moveo_lang(&params).as_deref()),
             session_id: exchange.session_id.clone(),
+            client_capabilities,
+            input_responses: match params.remove("inputResponses") {
+                Some(Value::Object(responses)) => Some(responses),
+                _ => None,
+            },
+            request_state: params.remove("requestState").and_then(|s| s.as_str().map(str::to_owned)),
         };
         let arguments = params.remove("arguments");
         let Some(call) = self.tools.call(name, arguments, &ctx) else {

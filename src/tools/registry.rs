@@ -108,6 +108,10 @@ impl<T: Tool> RegisteredTool for Entry<T> {
                 Err(failure) => return failure,
             };
             match self.tool.call(params, ctx).await {
+                Ok(output) if output.input_required.is_some() && !ctx.is_modern() => {
+                    // Only 2026-07-28 clients can answer input requests.
+                    (ToolError::terminal(text(ctx.lang, "tool-unavailable", &[])).into_result(), CallOutcome::ToolError)
+                }
                 Ok(output) => match serde_json::to_value(&output.structured) {
                     Ok(structured) => (success_result(output, structured), CallOutcome::Ok),
                     Err(error) => {

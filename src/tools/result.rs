@@ -15,6 +15,20 @@ pub struct CallContext {
     pub lang: Lang,
     /// The conversation's session id (`x-moveo-session-id`), used to derive idempotency keys.
     pub session_id: Option<String>,
+    /// The client's capabilities, when the request declares them (2026-07-28 `_meta`).
+    pub client_capabilities: Option<Map<String, Value>>,
+    /// Answers to an earlier `input_required` result (`params.inputResponses`, 2026-07-28).
+    pub input_responses: Option<Map<String, Value>>,
+    /// The opaque state an earlier `input_required` result asked to be echoed.
+    pub request_state: Option<String>,
+}
+
+impl CallContext {
+    /// True when the request is served by the stateless (2026-07-28) rules, which alone can
+    /// carry `input_required` results.
+    pub fn is_modern(&self) -> bool {
+        self.client_capabilities.is_some()
+    }
 }
 
 /// A successful result.
@@ -28,12 +42,31 @@ pub struct ToolOutput<O> {
     pub session_context: Map<String, Value>,
     /// Content blocks after the text (images, audio, embedded resources).
     pub extra_content: Vec<Value>,
+    /// Set when the tool needs more input from the client first (multi round-trip requests):
+    /// the input requests by key, and state to echo on the retry.
+    pub input_required: Option<(Map<String, Value>, Option<String>)>,
+}
+
+impl<O: Default> ToolOutput<O> {
+    /// An interim result asking the client for `requests` (keyed `elicitation/create`,
+    /// `sampling/createMessage` or `roots/list` requests) and to echo `state` on its retry.
+    pub fn input_required(requests: Map<String, Value>, state: Option<String>) -> Self {
+        let mut output = ToolOutput::new("", O::default());
+        output.input_required = Some((requests, state));
+        output
+    }
 }
 
 impl<O> ToolOutput<O> {
     /// A result with text and structured data and no session write-back.
     pub fn new(text: impl Into<String>, structured: O) -> Self {
-        ToolOutput { text: text.into(), structured, session_context: Map::new(), extra_content: Vec::new() }
+        ToolOutput {
+            text: text.into(),
+            structured,
+            session_context: Map::new(),
+            extra_content: Vec::new(),
+            input_required: None,
+        }
     }
 
     /// Adds a content block after the text (`{"type": "image", ...}` and the like).
@@ -99,6 +132,13 @@ impl ToolError {
 /// blocks, `structuredContent` unless the tool has no structured output (`null`), and the Moveo
 /// session write-back.
 pub fn success_result<O>(output: ToolOutput<O>, structured: Value) -> Value {
+    if let Some((requests, state)) = output.input_required {
+        let mut result = json!({"resultType": "input_required", "inputRequests": requests});
+        if let Some(state) = state {
+            result["requestState"] = json!(state);
+        }
+        return result;
+    }
     let mut content = Vec::with_capacity(1 + output.extra_content.len());
     if !output.text.is_empty() {
         content.push(json!({"type": "text", "text": output.text}));
