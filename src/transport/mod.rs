@@ -5,7 +5,7 @@
 
 mod response;
 
-use std::time::Instant;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use lambda_http::http::{HeaderMap, Method, StatusCode, header};
 use lambda_http::request::RequestContext;
@@ -19,6 +19,9 @@ use crate::protocol::headers::{HeaderText, McpHeaders};
 use crate::protocol::{Exchange, Reply, Status};
 
 pub use response::UNAUTHORIZED;
+
+/// Time kept back from the Lambda deadline to send the answer.
+const DEADLINE_MARGIN_MS: u64 = 300;
 
 /// The correlation headers Moveo sends, logged with every request.
 const MOVEO_HEADERS: [&str; 8] = [
@@ -81,7 +84,19 @@ async fn route(app: &App, request: &Request) -> Response<Body> {
         headers: mcp_headers(request.headers()),
         session_id: header_text(request.headers(), "x-moveo-session-id"),
     };
-    match app.server().handle_body(body, &exchange, config.max_batch).await {
+    let handling = app.server().handle_body(body, &exchange, config.max_batch);
+    let reply = match time_left(request) {
+        None => handling.await,
+        Some(budget) => match tokio::time::timeout(budget, handling).await {
+            Ok(reply) => reply,
+            Err(_) => {
+                tracing::Span::current().record("outcome", "deadline");
+                tracing::warn!(budget_ms = budget.as_millis() as u64, "answering before the Lambda deadline");
+                return response::deadline();
+            }
+        },
+    };
+    match reply {
         Reply::Json { status, body } => {
             let status = match status {
                 Status::Ok => StatusCode::OK,
@@ -92,6 +107,14 @@ async fn route(app: &App, request: &Request) -> Response<Body> {
         }
         Reply::Accepted => response::accepted(),
     }
+}
+
+/// What is left of the invocation's time, minus a margin to send the answer, so the function
+/// answers before Lambda kills it (mid-write otherwise). `None` outside Lambda (tests, tools).
+fn time_left(request: &Request) -> Option<Duration> {
+    let deadline_ms = request.lambda_context_ref()?.deadline;
+    let now_ms = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_millis() as u64;
+    Some(Duration::from_millis(deadline_ms.saturating_sub(now_ms).saturating_sub(DEADLINE_MARGIN_MS)))
 }
 
 /// DNS-rebinding defence: a request with an `Origin` is let through when the origin is on the
@@ -171,6 +194,7 @@ fn request_span(request: &Request) -> tracing::Span {
     tracing::info_span!(
         "mcp_request",
         http_method = %request.method(),
+        era = field::Empty,
         rpc_method = field::Empty,
         tool = field::Empty,
         outcome = field::Empty,

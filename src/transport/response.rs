@@ -60,6 +60,19 @@ pub fn unavailable() -> Response<Body> {
     response
 }
 
+/// 503 with `Retry-After` when the invocation's deadline would pass before the answer is ready:
+/// the client retries (a cancellation retried with the same key replays or resumes safely).
+pub fn deadline() -> Response<Body> {
+    let mut response = refusal(
+        StatusCode::SERVICE_UNAVAILABLE,
+        INTERNAL_ERROR,
+        "The request could not be completed in time: try again in a few seconds",
+        None,
+    );
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+    response
+}
+
 /// 405 with `Allow: POST`.
 pub fn method_not_allowed() -> Response<Body> {
     let mut response = refusal(

@@ -2,8 +2,11 @@
 
 mod auth;
 mod events;
+mod fault_server;
+mod faults;
 mod get_order;
 mod helpers;
+mod logs;
 mod order_desk;
 mod protocol;
 mod tool_rules;
