@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::items;
+use super::items::{self, Item};
 use super::model::{Customer, Order, OrderDetails, OrderStatus};
 use super::{OrderStore, StoreError};
 
@@ -77,23 +77,50 @@ pub struct CustomerOrders {
     pub page: OrderPage,
 }
 
+/// One `Query`: a partition (of the table or an index), newest first when asked, projected.
+struct PartitionQuery<'a> {
+    index: Option<&'static str>,
+    key: &'static str,
+    value: String,
+    newest_first: bool,
+    limit: Option<usize>,
+    attributes: Vec<&'a str>,
+}
+
 impl OrderStore {
-    /// One order with its lines and shipments: a single `Query` on the order's partition.
-    pub async fn get_order(&self, number: &str) -> Result<Option<OrderDetails>, StoreError> {
-        let (expression, names) = projection(ORDER_ATTRIBUTES.into_iter().chain(DETAIL_ATTRIBUTES));
+    async fn query_partition(&self, q: PartitionQuery<'_>) -> Result<(Vec<Item>, bool), StoreError> {
+        let (expression, names) = projection(q.attributes);
         let output = self
             .client()
             .await
             .query()
             .table_name(&self.table)
-            .key_condition_expression("pk = :pk")
-            .expression_attribute_values(":pk", s(items::order_pk(number)))
+            .set_index_name(q.index.map(str::to_owned))
+            .key_condition_expression(format!("{} = :pk", q.key))
+            .expression_attribute_values(":pk", s(q.value))
+            .scan_index_forward(!q.newest_first)
+            .set_limit(q.limit.map(|l| l as i32))
             .projection_expression(expression)
             .set_expression_attribute_names(Some(names))
             .send()
             .await
             .map_err(|e| StoreError::from_sdk(&e))?;
-        Ok(items::order_details_from_items(output.items.unwrap_or_default())?)
+        Ok((output.items.unwrap_or_default(), output.last_evaluated_key.is_some()))
+    }
+
+    /// One order with its lines and shipments: a single `Query` on the order's partition.
+    pub async fn get_order(&self, number: &str) -> Result<Option<OrderDetails>, StoreError> {
+        let (items, _) = self
+            .query_partition(PartitionQuery {
+                index: None,
+                key: "pk",
+                value: items::order_pk(number),
+                newest_first: false,
+                limit: None,
+                attributes: ORDER_ATTRIBUTES.into_iter().chain(DETAIL_ATTRIBUTES).collect(),
+            })
+            .await?;
+        Ok(items::order_details_from_items(items)?)
     }
 
     /// An order's head only (no lines): a single `GetItem`. `consistent` for read-before-write.
@@ -118,26 +145,19 @@ impl OrderStore {
     /// A customer's profile and newest `limit` orders: one `Query` on `gsi1`, newest first (the
     /// profile's sort key sorts after every order's, so it comes back first).
     pub async fn customer_orders(&self, email: &str, limit: usize) -> Result<CustomerOrders, StoreError> {
-        let (expression, names) = projection(ORDER_ATTRIBUTES.into_iter().chain(CUSTOMER_ATTRIBUTES));
-        let output = self
-            .client()
-            .await
-            .query()
-            .table_name(&self.table)
-            .index_name("gsi1")
-            .key_condition_expression("gsi1pk = :pk")
-            .expression_attribute_values(":pk", s(items::customer_pk(email)))
-            .scan_index_forward(false)
-            .limit(limit as i32 + 1)
-            .projection_expression(expression)
-            .set_expression_attribute_names(Some(names))
-            .send()
-            .await
-            .map_err(|e| StoreError::from_sdk(&e))?;
-        let truncated = output.last_evaluated_key.is_some();
+        let (found, truncated) = self
+            .query_partition(PartitionQuery {
+                index: Some("gsi1"),
+                key: "gsi1pk",
+                value: items::customer_pk(email),
+                newest_first: true,
+                limit: Some(limit + 1),
+                attributes: ORDER_ATTRIBUTES.into_iter().chain(CUSTOMER_ATTRIBUTES).collect(),
+            })
+            .await?;
         let mut customer = None;
         let mut orders = Vec::new();
-        for item in output.items.unwrap_or_default() {
+        for item in found {
             match item.get("entity").and_then(|v| v.as_s().ok()).map(String::as_str) {
                 Some("customer") => customer = Some(items::customer_from_item(item)?),
                 _ => orders.push(items::order_from_item(item)?),
@@ -156,26 +176,17 @@ impl OrderStore {
         status: OrderStatus,
         limit: usize,
     ) -> Result<OrderPage, StoreError> {
-        let (expression, names) = projection(ORDER_ATTRIBUTES);
-        let partition = format!("{}#STATUS#{}", items::customer_pk(email), status.as_str());
-        let output = self
-            .client()
-            .await
-            .query()
-            .table_name(&self.table)
-            .index_name("gsi2")
-            .key_condition_expression("gsi2pk = :pk")
-            .expression_attribute_values(":pk", s(partition))
-            .scan_index_forward(false)
-            .limit(limit as i32)
-            .projection_expression(expression)
-            .set_expression_attribute_names(Some(names))
-            .send()
-            .await
-            .map_err(|e| StoreError::from_sdk(&e))?;
-        let truncated = output.last_evaluated_key.is_some();
-        let orders =
-            output.items.unwrap_or_default().into_iter().map(items::order_from_item).collect::<Result<_, _>>()?;
+        let (found, truncated) = self
+            .query_partition(PartitionQuery {
+                index: Some("gsi2"),
+                key: "gsi2pk",
+                value: format!("{}#STATUS#{}", items::customer_pk(email), status.as_str()),
+                newest_first: true,
+                limit: Some(limit),
+                attributes: ORDER_ATTRIBUTES.to_vec(),
+            })
+            .await?;
+        let orders = found.into_iter().map(items::order_from_item).collect::<Result<_, _>>()?;
         Ok(OrderPage { orders, total: None, truncated })
     }
 }

@@ -48,29 +48,22 @@ pub fn unauthorized(header_name: &str) -> Response<Body> {
     response
 }
 
-/// 503 with `Retry-After`: a dependency (the key store) is down; the client may retry.
-pub fn unavailable() -> Response<Body> {
-    let mut response = refusal(
-        StatusCode::SERVICE_UNAVAILABLE,
-        INTERNAL_ERROR,
-        "Service temporarily unavailable: try again in a few seconds",
-        None,
-    );
+/// 503 with `Retry-After`: the client should try again shortly.
+fn retry_later(message: &str) -> Response<Body> {
+    let mut response = refusal(StatusCode::SERVICE_UNAVAILABLE, INTERNAL_ERROR, message, None);
     response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
     response
 }
 
-/// 503 with `Retry-After` when the invocation's deadline would pass before the answer is ready:
-/// the client retries (a cancellation retried with the same key replays or resumes safely).
+/// 503 when a dependency (the key store) is down.
+pub fn unavailable() -> Response<Body> {
+    retry_later("Service temporarily unavailable: try again in a few seconds")
+}
+
+/// 503 when the invocation's deadline would pass before the answer is ready: the client retries
+/// (a cancellation retried with the same key replays or resumes safely).
 pub fn deadline() -> Response<Body> {
-    let mut response = refusal(
-        StatusCode::SERVICE_UNAVAILABLE,
-        INTERNAL_ERROR,
-        "The request could not be completed in time: try again in a few seconds",
-        None,
-    );
-    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
-    response
+    retry_later("The request could not be completed in time: try again in a few seconds")
 }
 
 /// 405 with `Allow: POST`.

@@ -1,20 +1,27 @@
 //! What the logs say: one line per request with its method, tool and outcome, and never a key,
 //! a wrong key someone tried, or customer data.
 
+use std::cell::RefCell;
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Once;
 
 use serde_json::json;
 use tracing_subscriber::fmt::MakeWriter;
 
 use crate::helpers::{KEY, ORDER, app, call_tool, post, send};
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
+thread_local! {
+    /// The log output of this thread, while a test captures it.
+    static CAPTURE: RefCell<Option<Vec<u8>>> = const { RefCell::new(None) };
+}
 
-impl Write for Captured {
+/// Writes into the current thread's capture buffer, or nowhere.
+#[derive(Clone, Copy)]
+struct ThreadCapture;
+
+impl Write for ThreadCapture {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
+        CAPTURE.with(|c| c.borrow_mut().as_mut().map(|buffer| buffer.extend_from_slice(bytes)));
         Ok(bytes.len())
     }
 
@@ -23,19 +30,33 @@ impl Write for Captured {
     }
 }
 
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
+impl<'a> MakeWriter<'a> for ThreadCapture {
+    type Writer = ThreadCapture;
 
-    fn make_writer(&'a self) -> Captured {
-        self.clone()
+    fn make_writer(&'a self) -> ThreadCapture {
+        *self
     }
+}
+
+/// One process-wide JSON subscriber (tracing caches callsite interest globally, so a scoped one
+/// can miss events when other tests run in parallel); each test reads only its own thread.
+fn capture_logs() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let subscriber =
+            tracing_subscriber::fmt().json().with_max_level(tracing::Level::INFO).with_writer(ThreadCapture).finish();
+        tracing::subscriber::set_global_default(subscriber).expect("no other global subscriber in the tests");
+    });
+    CAPTURE.with(|c| *c.borrow_mut() = Some(Vec::new()));
+}
+
+fn captured() -> String {
+    CAPTURE.with(|c| String::from_utf8(c.borrow_mut().take().unwrap_or_default()).unwrap())
 }
 
 #[tokio::test]
 async fn logs_carry_one_line_per_request_and_no_keys_or_customer_data() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt().json().with_max_level(tracing::Level::INFO).with_writer(captured.clone()).finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    capture_logs();
     let app = app().await;
     let init = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#;
     send(&app, post(init, &[("x-api-key", KEY)])).await;
@@ -46,7 +67,7 @@ async fn logs_carry_one_line_per_request_and_no_keys_or_customer_data() {
     let name = order["structuredContent"]["customer_name"].as_str().unwrap().to_owned();
     call_tool(&app, "search_orders", json!({"email": email})).await;
 
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let text = captured();
     let lines: Vec<serde_json::Value> =
         text.lines().filter(|l| l.contains("request handled")).map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 5, "one line per request:\n{text}");
