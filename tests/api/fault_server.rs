@@ -47,8 +47,16 @@ impl FaultServer {
                                 tokio::time::sleep(delay).await;
                                 return;
                             }
-                            Fault::Throttle => response(400, "com.amazonaws.dynamodb.v20120810#ThrottlingException", "Rate of requests exceeds the allowed throughput."),
-                            Fault::ServerError => response(500, "com.amazonaws.dynamodb.v20120810#InternalServerError", "Internal server error"),
+                            Fault::Throttle => response(
+                                400,
+                                "com.amazonaws.dynamodb.v20120810#ThrottlingException",
+                                "Rate of requests exceeds the allowed throughput.",
+                            ),
+                            Fault::ServerError => response(
+                                500,
+                                "com.amazonaws.dynamodb.v20120810#InternalServerError",
+                                "Internal server error",
+                            ),
                         };
                         if socket.write_all(answer.as_bytes()).await.is_err() {
                             return;

@@ -78,7 +78,12 @@ async fn a_silent_dynamodb_is_cut_off_by_the_call_budget() {
 async fn a_cancellation_against_a_failing_dynamodb_says_to_retry() {
     let faults = FaultServer::start(Fault::ServerError).await;
     let app = app_with_dynamodb(&faults.endpoint).await;
-    let result = call_tool(&app, "cancel_order", json!({"order_number": "1000002", "reason": "other", "idempotency_key": "fault-key-0001"})).await;
+    let result = call_tool(
+        &app,
+        "cancel_order",
+        json!({"order_number": "1000002", "reason": "other", "idempotency_key": "fault-key-0001"}),
+    )
+    .await;
     assert_recoverable(&result);
 }
 
