@@ -71,7 +71,7 @@ impl McpServer {
         match message {
             Message::Request(request) => {
                 if !in_batch {
-                    Span::current().record("rpc_method", request.method.as_str());
+                    Span::current().record("rpc_method", printable(&request.method).as_str());
                 }
                 let id = request.id.clone();
                 Some(match self.handle_request(request, exchange, in_batch).await {
@@ -81,7 +81,7 @@ impl McpServer {
             }
             Message::Notification { method } => {
                 if !in_batch {
-                    Span::current().record("rpc_method", method.as_str());
+                    Span::current().record("rpc_method", printable(&method).as_str());
                 }
                 None
             }
@@ -105,7 +105,7 @@ impl McpServer {
             "tools/list" => self.list_tools(&request.params),
             "tools/call" => {
                 let name = self.tool_name(&request.params)?;
-                Ok(self.call_tool(&name, request.params, None, exchange).await)
+                self.call_tool(&name, request.params, None, exchange).await
             }
             other => {
                 Span::current().record("outcome", "method_not_found");

@@ -55,12 +55,12 @@ impl McpServer {
             }
             Ok(Message::Request(request)) => request,
             Ok(Message::Notification { method }) => {
-                Span::current().record("rpc_method", method.as_str());
+                Span::current().record("rpc_method", printable(&method).as_str());
                 return Reply::Accepted;
             }
             Ok(Message::Response) => return Reply::Accepted,
         };
-        Span::current().record("rpc_method", request.method.as_str());
+        Span::current().record("rpc_method", printable(&request.method).as_str());
         let id = request.id.clone();
         match self.serve_modern(request, exchange).await {
             Ok(result) => Reply::json(Status::Ok, jsonrpc::success(&id, self.complete(result))),
@@ -136,7 +136,7 @@ impl McpServer {
                 return Err((Status::BadRequest, error));
             }
         }
-        Ok(self.call_tool(&name, params, Some(capabilities.clone()), exchange).await)
+        self.call_tool(&name, params, Some(capabilities.clone()), exchange).await.map_err(|e| (Status::Ok, e))
     }
 
     fn discover(&self) -> Value {

@@ -97,14 +97,15 @@ impl McpServer {
         Ok(name.clone())
     }
 
-    /// Runs `tools/call` for a tool [`Self::tool_name`] accepted.
+    /// Runs `tools/call` for a tool [`Self::tool_name`] accepted: its result, or -32602 when the
+    /// tool refuses the request as malformed.
     pub(super) async fn call_tool(
         &self,
         name: &str,
         mut params: Map<String, Value>,
         client_capabilities: Option<Map<String, Value>>,
         exchange: &Exchange,
-    ) -> Value {
+    ) -> Result<Value, ErrorObject> {
         let ctx = CallContext {
             lang: Lang::negotiate(moveo_lang(&params).as_deref()),
             session_id: exchange.session_id.clone(),
@@ -117,11 +118,11 @@ impl McpServer {
         };
         let arguments = params.remove("arguments");
         let Some(call) = self.tools.call(name, arguments, &ctx) else {
-            return Value::Null;
+            return Ok(Value::Null);
         };
         let (result, outcome) = call.await;
         Span::current().record("outcome", outcome.as_str());
-        result
+        result.map_err(|message| ErrorObject::new(INVALID_PARAMS, message))
     }
 }
 

@@ -22,6 +22,33 @@ pub fn check(validator: &Validator, schema: &Value, arguments: &Value, lang: Lan
     Err(text(lang, "args-invalid", &[arg("problems", problems.join(" "))]))
 }
 
+/// JSON Schema counts `5.0` as an integer, so the validator lets it through where serde would
+/// refuse it (without naming the field): whole floats within range become integers before the
+/// arguments are read into the tool's params type.
+pub fn whole_floats_as_integers(value: Value) -> Value {
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            // `i64::MAX as f64` and `u64::MAX as f64` round up to 2^63 and 2^64: both excluded.
+            if f.fract() != 0.0 {
+                Value::Number(n)
+            } else if f >= i64::MIN as f64 && f < i64::MAX as f64 {
+                Value::from(f as i64)
+            } else if f >= 0.0 && f < u64::MAX as f64 {
+                Value::from(f as u64)
+            } else {
+                Value::Number(n)
+            }
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(whole_floats_as_integers).collect()),
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, whole_floats_as_integers(v))).collect()),
+        other => other,
+    }
+}
+
+/// Unknown argument names listed in one message; past that, only how many more there are.
+const UNKNOWN_LISTED: usize = 10;
+
 fn explain(error: &ValidationError<'_>, schema: &Value, lang: Lang) -> String {
     let path = error.instance_path().to_string();
     let field = path.trim_start_matches('/').split('/').next().unwrap_or_default().to_owned();
@@ -41,7 +68,11 @@ fn explain(error: &ValidationError<'_>, schema: &Value, lang: Lang) -> String {
                 .as_object()
                 .map(|p| p.keys().map(|k| format!("`{k}`")).collect())
                 .unwrap_or_default();
-            let names: Vec<String> = unexpected.iter().map(|u| format!("`{}`", shorten(u))).collect();
+            let mut names: Vec<String> =
+                unexpected.iter().take(UNKNOWN_LISTED).map(|u| format!("`{}`", shorten(u))).collect();
+            if unexpected.len() > UNKNOWN_LISTED {
+                names.push(format!("… (+{})", unexpected.len() - UNKNOWN_LISTED));
+            }
             text(lang, "arg-unknown", &[arg("names", names.join(", ")), arg("allowed", allowed.join(", "))])
         }
         ValidationErrorKind::Type { .. } if field.is_empty() => text(lang, "arg-not-object", &[]),
@@ -123,6 +154,29 @@ mod tests {
         );
         assert!(problems(json!({"order_number": "1000001", "query": "x"})).contains("Unknown argument `query`"));
         assert!(problems(json!([1])).contains("must be a JSON object"));
+    }
+
+    #[test]
+    fn whole_floats_become_integers_and_other_numbers_stay() {
+        let read = |v: Value| whole_floats_as_integers(v);
+        assert_eq!(read(json!({"limit": 5.0, "n": [1e1, -0.0]})), json!({"limit": 5, "n": [10, 0]}));
+        assert!(read(json!(1.5)).is_f64());
+        assert!(read(json!(1e300)).is_f64(), "beyond u64 stays a float");
+        assert_eq!(read(json!(1.8e19)), json!(18_000_000_000_000_000_000u64));
+        assert_eq!(read(json!("5.0")), json!("5.0"));
+    }
+
+    #[test]
+    fn a_flood_of_unknown_arguments_is_summarised() {
+        let s = schema();
+        let mut args = serde_json::Map::new();
+        args.insert("order_number".into(), json!("1000001"));
+        for i in 0..1000 {
+            args.insert(format!("k{i}"), json!(0));
+        }
+        let text = check(&compile(&s).unwrap(), &s, &Value::Object(args), Lang::En).unwrap_err();
+        assert!(text.contains("… (+990)"), "{text}");
+        assert!(text.len() < 1000, "{text}");
     }
 
     #[test]

@@ -24,7 +24,7 @@ use serde::de::DeserializeOwned;
 pub use cancel_order::CancelOrder;
 pub use get_customer::GetCustomer;
 pub use get_order::GetOrder;
-pub use registry::{CallOutcome, ToolRegistry};
+pub use registry::{CallOutcome, CallResult, ToolRegistry};
 pub use result::{CallContext, ToolError, ToolOutput};
 pub use search_orders::SearchOrders;
 

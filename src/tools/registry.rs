@@ -19,6 +19,8 @@ pub enum CallOutcome {
     Ok,
     InvalidArguments,
     ToolError,
+    /// The tool refused the request as malformed (JSON-RPC -32602).
+    InvalidParams,
 }
 
 impl CallOutcome {
@@ -28,9 +30,13 @@ impl CallOutcome {
             CallOutcome::Ok => "ok",
             CallOutcome::InvalidArguments => "invalid_arguments",
             CallOutcome::ToolError => "tool_error",
+            CallOutcome::InvalidParams => "invalid_params",
         }
     }
 }
+
+/// What a call produced: the `CallToolResult` JSON, or the message of a -32602 error.
+pub type CallResult = (Result<Value, String>, CallOutcome);
 
 /// A tool with its types erased, so tools of different types share one list.
 trait RegisteredTool: Send + Sync {
@@ -42,7 +48,7 @@ trait RegisteredTool: Send + Sync {
         &'a self,
         arguments: Value,
         ctx: &'a CallContext,
-    ) -> Pin<Box<dyn Future<Output = (Value, CallOutcome)> + Send + 'a>>;
+    ) -> Pin<Box<dyn Future<Output = CallResult> + Send + 'a>>;
 }
 
 struct Entry<T: Tool> {
@@ -101,13 +107,13 @@ impl<T: Tool> RegisteredTool for Entry<T> {
         &'a self,
         arguments: Value,
         ctx: &'a CallContext,
-    ) -> Pin<Box<dyn Future<Output = (Value, CallOutcome)> + Send + 'a>> {
+    ) -> Pin<Box<dyn Future<Output = CallResult> + Send + 'a>> {
         Box::pin(async move {
             let params = match self.parse(arguments, ctx.lang) {
                 Ok(params) => params,
-                Err(failure) => return failure,
+                Err((failure, outcome)) => return (Ok(failure), outcome),
             };
-            match self.tool.call(params, ctx).await {
+            let (result, outcome) = match self.tool.call(params, ctx).await {
                 Ok(output) if output.input_required.is_some() && !ctx.is_modern() => {
                     // Only 2026-07-28 clients can answer input requests.
                     (ToolError::terminal(text(ctx.lang, "tool-unavailable", &[])).into_result(), CallOutcome::ToolError)
@@ -120,8 +126,10 @@ impl<T: Tool> RegisteredTool for Entry<T> {
                         (e.into_result(), CallOutcome::ToolError)
                     }
                 },
+                Err(error) if error.invalid_params => return (Err(error.message), CallOutcome::InvalidParams),
                 Err(error) => (error.into_result(), CallOutcome::ToolError),
-            }
+            };
+            (Ok(result), outcome)
         })
     }
 }
@@ -132,7 +140,7 @@ impl<T: Tool> Entry<T> {
         let validator = self.validator(lang).map_err(|e| (e.into_result(), CallOutcome::ToolError))?;
         let invalid = |message: String| (ToolError::terminal(message).into_result(), CallOutcome::InvalidArguments);
         arguments::check(validator, &self.definition()["inputSchema"], &arguments, lang).map_err(invalid)?;
-        serde_json::from_value(arguments)
+        serde_json::from_value(arguments::whole_floats_as_integers(arguments))
             .map_err(|error| invalid(text(lang, "args-invalid", &[arg("problems", format!("{error}."))])))
     }
 }
@@ -207,7 +215,7 @@ impl ToolRegistry {
         name: &str,
         arguments: Option<Value>,
         ctx: &'a CallContext,
-    ) -> Option<impl Future<Output = (Value, CallOutcome)> + Send + 'a> {
+    ) -> Option<impl Future<Output = CallResult> + Send + 'a> {
         let tool = self.tools.iter().find(|t| t.name() == name)?;
         let arguments = arguments.unwrap_or_else(|| Value::Object(Map::new()));
         Some(tool.call(arguments, ctx))

@@ -97,17 +97,26 @@ pub enum Retry {
 pub struct ToolError {
     pub message: String,
     pub retry: Retry,
+    /// The request itself is malformed (e.g. a `requestState` that fails its integrity check, an
+    /// input response of the wrong shape): answered with the JSON-RPC error -32602 instead of an
+    /// `isError` result.
+    pub invalid_params: bool,
 }
 
 impl ToolError {
     /// A failure that will happen again for the same call.
     pub fn terminal(message: impl Into<String>) -> Self {
-        ToolError { message: message.into(), retry: Retry::Never }
+        ToolError { message: message.into(), retry: Retry::Never, invalid_params: false }
     }
 
     /// A passing failure.
     pub fn recoverable(message: impl Into<String>) -> Self {
-        ToolError { message: message.into(), retry: Retry::Later }
+        ToolError { message: message.into(), retry: Retry::Later, invalid_params: false }
+    }
+
+    /// A protocol error: the request's parameters are invalid (JSON-RPC -32602, not a result).
+    pub fn invalid_params(message: impl Into<String>) -> Self {
+        ToolError { message: message.into(), retry: Retry::Never, invalid_params: true }
     }
 
     /// The plain-language answer for a store failure in `lang`; the cause goes to the logs only.

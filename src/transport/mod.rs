@@ -20,6 +20,9 @@ use crate::protocol::{Exchange, Reply, Status};
 
 pub use response::UNAUTHORIZED;
 
+/// 2001-09-09: any real deadline is later than this.
+const PLAUSIBLE_EPOCH_MS: u64 = 1_000_000_000_000;
+
 /// Time kept back from the Lambda deadline to send the answer.
 const DEADLINE_MARGIN_MS: u64 = 300;
 
@@ -113,6 +116,11 @@ async fn route(app: &App, request: &Request) -> Response<Body> {
 /// answers before Lambda kills it (mid-write otherwise). `None` outside Lambda (tests, tools).
 fn time_left(request: &Request) -> Option<Duration> {
     let deadline_ms = request.lambda_context_ref()?.deadline;
+    // Lambda sends milliseconds since the epoch; some local emulators (cargo lambda watch) send a
+    // duration instead. A value before 2001 is not a deadline we can use.
+    if deadline_ms < PLAUSIBLE_EPOCH_MS {
+        return None;
+    }
     let now_ms = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_millis() as u64;
     Some(Duration::from_millis(deadline_ms.saturating_sub(now_ms).saturating_sub(DEADLINE_MARGIN_MS)))
 }

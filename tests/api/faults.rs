@@ -136,3 +136,16 @@ async fn a_deleted_secret_is_503_and_service_resumes_when_it_is_restored() {
     }
     assert_eq!(resumed, 200, "service resumes by itself once the secret is back");
 }
+
+#[tokio::test]
+async fn a_deadline_that_is_not_an_epoch_time_is_ignored() {
+    // cargo lambda watch sends `Lambda-Runtime-Deadline-Ms: 600000` (a duration); it must not
+    // make every call look late.
+    let app = crate::helpers::app().await;
+    let mut context = lambda_http::lambda_runtime::Context::default();
+    context.deadline = 600_000;
+    let body = json!({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_order","arguments":{"order_number": ORDER}}});
+    let answer = send(&app, rpc(&body, Some("2025-06-18")).with_lambda_context(context)).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    assert_eq!(answer.json()["result"]["isError"], false);
+}

@@ -1,12 +1,14 @@
 //! Integration tests: the real handler, Lambda events from events/, a real local moto server.
 
 mod auth;
+mod corpus;
 mod events;
 mod fault_server;
 mod faults;
 mod get_order;
 mod helpers;
 mod logs;
+mod modern;
 mod order_desk;
 mod protocol;
 mod tool_rules;

@@ -31,6 +31,11 @@ API differences handled here:
            (read, write); note the transport is built on `httpx2`, not `httpx`; models use
            snake_case attributes; a non-2xx answer surfaces as MCPError (status code not kept).
   Results are compared in their wire form (model_dump(by_alias=True)), which is the same for both.
+
+With mcp 2.x the checks run a second time through the 2026-07-28 (modern, stateless) client:
+`mcp.client.client.Client` with mode='auto' (probes server/discover) and mode='2026-07-28' (no
+probe); both must stay in 2026-07-28 (MCP_SKIP_AUTO_MODE=1 skips them). The TypeScript SDK
+(1.32.x) ships no modern-era client: it speaks up to 2025-11-25.
 """
 
 from __future__ import annotations
@@ -298,31 +303,50 @@ async def authenticated_checks(api: Api) -> None:
         report(False, "authenticated session ran to completion", describe_all(exc))
 
 
-async def mcp2_auto_mode_check(api: Api) -> None:
-    """mcp 2.x's high-level Client defaults to mode='auto': it first POSTs a `server/discover` probe
-    (2026-07-28 era, Mcp-Protocol-Version: 2026-07-28) and falls back to `initialize` when the server
-    answers with an error. A server must answer that probe with a JSON-RPC error (or a 4xx) for the
-    default mcp 2.x client to work."""
+async def mcp2_modern_era_checks(api: Api) -> None:
+    """mcp 2.x ships a client for the stateless 2026-07-28 era. Its high-level `Client` defaults to
+    mode='auto': it POSTs a `server/discover` probe (Mcp-Protocol-Version: 2026-07-28, `_meta` with
+    the version and client capabilities) and stays in the modern era when the server answers it,
+    falling back to `initialize` only on a legacy server. mode='2026-07-28' adopts that version
+    without a probe. This server speaks both eras on one endpoint, so both modes must end up in
+    2026-07-28 (never the fallback) and list the tools, call a read tool and get a tool error."""
     from mcp.client.client import Client
 
     import httpx2
 
-    try:
-        with anyio.fail_after(TIMEOUT * 3):
-            async with httpx2.AsyncClient(headers={"x-api-key": KEY}, timeout=httpx2.Timeout(TIMEOUT)) as http_client:
-                transport = api._sh.streamable_http_client(URL, http_client=http_client)
-                async with Client(transport, mode="auto", cache=None) as client:
-                    session = client.session
-                    info = session.server_info
-                    name = getattr(info, "name", None)
-                    result = wire(await client.call_tool(TOOL, {"order_number": ORDER}))
-        report(name == EXPECTED_SERVER_NAME and result.get("isError", False) is False and ORDER in text_of(result),
-               "mcp2 Client(mode='auto') (server/discover probe, then initialize fallback) connects and calls the tool",
-               f"protocol {session.protocol_version}, serverInfo.name={name!r}")
-    except BaseException as exc:  # noqa: BLE001
-        if isinstance(exc, KeyboardInterrupt):
-            raise
-        report(False, "mcp2 Client(mode='auto') connects and calls the tool", describe_all(exc))
+    for mode in ("auto", "2026-07-28"):
+        what = f"mcp2 Client(mode={mode!r})"
+        try:
+            with anyio.fail_after(TIMEOUT * 5):
+                async with httpx2.AsyncClient(headers={"x-api-key": KEY}, timeout=httpx2.Timeout(TIMEOUT)) as http:
+                    transport = api._sh.streamable_http_client(URL, http_client=http)
+                    async with Client(transport, mode=mode, cache=None) as client:
+                        version = client.protocol_version
+                        discovered = client.session.discover_result is not None
+                        initialized = client.session.initialize_result is not None
+                        name = getattr(client.server_info, "name", None)
+                        listed = wire(await client.list_tools())
+                        found = wire(await client.call_tool(TOOL, {"order_number": ORDER}))
+                        missing = wire(await client.call_tool(TOOL, {"order_number": MISSING}))
+        except BaseException as exc:  # noqa: BLE001
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            report(False, f"{what} connects, lists tools and calls {TOOL}", describe_all(exc))
+            continue
+        report(version == "2026-07-28" and discovered and not initialized,
+               f"{what} stays in the 2026-07-28 era (no initialize fallback)",
+               f"protocol {version}, discover result: {discovered}, initialize result: {initialized}")
+        if mode == "auto":
+            report(name == EXPECTED_SERVER_NAME, f"{what}: server/discover names the server in _meta",
+                   f"serverInfo.name={name!r}")
+        tool_names = [t["name"] for t in listed.get("tools", [])]
+        report(sorted(tool_names) == EXPECTED_TOOLS, f"{what}: tools/list lists exactly {EXPECTED_TOOLS}",
+               f"tools: {tool_names}")
+        sc = found.get("structuredContent")
+        report(found.get("isError", False) is False and isinstance(sc, dict) and str(sc.get("order_number")) == ORDER,
+               f"{what}: tools/call {TOOL}({ORDER}) returns the order", summary(found))
+        report(missing.get("isError") is True and bool(text_of(missing).strip()),
+               f"{what}: tools/call {TOOL}({MISSING}) (missing order) is a tool error with a text", summary(missing))
 
 
 async def unauthenticated_checks(api: Api) -> None:
@@ -403,7 +427,7 @@ async def main() -> int:
     note(f"python {sys.version.split()[0]}, mcp {api.sdk_version}, api {api.name}")
     await authenticated_checks(api)
     if api.major >= 2 and os.environ.get("MCP_SKIP_AUTO_MODE") != "1":
-        await mcp2_auto_mode_check(api)
+        await mcp2_modern_era_checks(api)
     await unauthenticated_checks(api)
     note(f"{failures} check(s) failed" if failures else "all checks passed")
     return 1 if failures else 0

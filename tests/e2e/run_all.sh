@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every end-to-end client against a running lambda-mcp server, one after another:
 #   1. python_client.py with the MCP Python SDK 1.x   (.tools/mcp1/bin/python)
-#   2. python_client.py with the MCP Python SDK 2.x   (.tools/mcp2/bin/python)
+#   2. python_client.py with the MCP Python SDK 2.x   (.tools/mcp2/bin/python), also its 2026-07-28 client
 #   3. ts_client.mjs with the MCP TypeScript SDK       (tests/e2e/node_modules)
 #   4. inspector_cli.sh with the MCP Inspector CLI     (tests/e2e/node_modules)
 # The tools are installed by: LAMBDA_MCP_SKIP_CLIENTS=0 scripts/bootstrap

@@ -1,30 +1,20 @@
-//! A conformance server: the order-desk tools plus the fixture tools the official MCP
-//! conformance suite (`@modelcontextprotocol/conformance`) calls by name, registered through the
-//! library's public API. Only for `scripts/conformance`; the product binary never ships these.
-//!
-//! Run it like the product (`cargo lambda watch --features conformance`, function
-//! `lambda-mcp-conformance`), with `MCP_AUTH=off`.
+//! Fixtures for content blocks, tool errors, required capabilities, JSON Schema 2020-12 input
+//! schemas, header mirroring (`x-mcp-header`) and the stateless-era diagnostics.
 
-use std::convert::Infallible;
-use std::sync::Arc;
-
-use lambda_http::{Error, Request, service_fn};
-use lambda_mcp::aws::{AwsContext, AwsSettings};
-use lambda_mcp::store::OrderStore;
 use lambda_mcp::tools::{Annotations, CallContext, Tool, ToolError, ToolOutput, ToolRegistry};
-use lambda_mcp::{App, Config};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 const PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC";
 const WAV: &str = "UklGRjQAAABXQVZFZm10IBAAAAABAAEAQB8AAIA+AAACABAAZGF0YRAAAAAAAAAAAAAAAAAAAAAAAAAA";
-const FIXTURE: Annotations = Annotations { read_only: true, destructive: false, idempotent: true, open_world: false };
+pub const FIXTURE: Annotations =
+    Annotations { read_only: true, destructive: false, idempotent: true, open_world: false };
 
 /// No arguments.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct NoArguments {}
+pub struct NoArguments {}
 
 fn image() -> Value {
     json!({"type": "image", "data": PNG, "mimeType": "image/png"})
@@ -137,8 +127,52 @@ impl Tool for JsonSchema2020 {
     }
 }
 
-fn registry(store: Arc<OrderStore>) -> ToolRegistry {
-    let mut tools = ToolRegistry::with_order_desk(store);
+/// Returns a plain result. It never logs: the stateless era sends `notifications/message` only
+/// to requests that set a log level in `_meta`, and a JSON response carries no notifications.
+struct LoggingTool;
+
+impl Tool for LoggingTool {
+    type Params = NoArguments;
+    type Output = ();
+    const NAME: &'static str = "test_logging_tool";
+    const TITLE: &'static str = "test_logging_tool";
+    const DESCRIPTION: &'static str = "Would log at the request's log level; sends no log messages without one.";
+    const ANNOTATIONS: Annotations = FIXTURE;
+
+    async fn call(&self, _: NoArguments, _: &CallContext) -> Result<ToolOutput<()>, ToolError> {
+        Ok(ToolOutput::new("Done. No log messages: the request did not set a log level.", ()))
+    }
+}
+
+/// Mirrors its `region` argument in the `Mcp-Param-Region` header (`x-mcp-header`); the library
+/// refuses a request whose header is missing, malformed or different from the body (-32020).
+struct HeaderParam;
+
+impl Tool for HeaderParam {
+    type Params = Value;
+    type Output = ();
+    const NAME: &'static str = "test_header_param";
+    const TITLE: &'static str = "test_header_param";
+    const DESCRIPTION: &'static str = "Echoes `region`, which clients mirror in the Mcp-Param-Region header.";
+    const ANNOTATIONS: Annotations = FIXTURE;
+
+    fn input_schema() -> Value {
+        json!({
+            "type": "object",
+            "properties": {
+                "region": {"type": "string", "description": "Any region name.", "x-mcp-header": "Region"}
+            },
+            "required": ["region"],
+            "additionalProperties": false
+        })
+    }
+
+    async fn call(&self, arguments: Value, _: &CallContext) -> Result<ToolOutput<()>, ToolError> {
+        Ok(ToolOutput::new(format!("Region: {}", arguments["region"].as_str().unwrap_or_default()), ()))
+    }
+}
+
+pub fn register(tools: &mut ToolRegistry) {
     tools.register(SimpleText);
     tools.register(ImageContent);
     tools.register(AudioContent);
@@ -147,17 +181,6 @@ fn registry(store: Arc<OrderStore>) -> ToolRegistry {
     tools.register(ErrorHandling);
     tools.register(MissingCapability);
     tools.register(JsonSchema2020);
-    tools
-}
-
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), Error> {
-    lambda_http::tracing::init_default_subscriber();
-    let config = Config::from_env()?;
-    let aws = Arc::new(AwsContext::new(AwsSettings::default()));
-    let store = Arc::new(OrderStore::new(aws.clone(), config.table_name.clone()));
-    let app = App::with_tools(config, aws, registry(store));
-    let app = &app;
-    lambda_http::run(service_fn(move |request: Request| async move { Ok::<_, Infallible>(app.handle(request).await) }))
-        .await
+    tools.register(LoggingTool);
+    tools.register(HeaderParam);
 }

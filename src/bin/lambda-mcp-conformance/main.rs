@@ -1,0 +1,42 @@
+//! A conformance server: the order-desk tools plus the fixture tools the official MCP
+//! conformance suite (`@modelcontextprotocol/conformance`) calls by name, registered through the
+//! library's public API. Only for `scripts/conformance`; the product binary never ships these.
+//!
+//! Run it like the product (`cargo lambda watch --features conformance`, function
+//! `lambda-mcp-conformance`), with `MCP_AUTH=off`.
+//!
+//! - [`content`]: content blocks, tool errors, capabilities, schemas and headers (both eras).
+//! - [`mrtr`]: multi round-trip requests (2026-07-28 `input_required` results).
+//! - [`state`]: the integrity-protected `requestState` the MRTR fixtures hand out.
+
+mod content;
+mod mrtr;
+mod state;
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use lambda_http::{Error, Request, service_fn};
+use lambda_mcp::aws::{AwsContext, AwsSettings};
+use lambda_mcp::store::OrderStore;
+use lambda_mcp::tools::ToolRegistry;
+use lambda_mcp::{App, Config};
+
+fn registry(store: Arc<OrderStore>) -> ToolRegistry {
+    let mut tools = ToolRegistry::with_order_desk(store);
+    content::register(&mut tools);
+    mrtr::register(&mut tools);
+    tools
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Error> {
+    lambda_http::tracing::init_default_subscriber();
+    let config = Config::from_env()?;
+    let aws = Arc::new(AwsContext::new(AwsSettings::default()));
+    let store = Arc::new(OrderStore::new(aws.clone(), config.table_name.clone()));
+    let app = App::with_tools(config, aws, registry(store));
+    let app = &app;
+    lambda_http::run(service_fn(move |request: Request| async move { Ok::<_, Infallible>(app.handle(request).await) }))
+        .await
+}
