@@ -6,6 +6,7 @@
 //! lambda-mcp-seed [--table NAME] [--file PATH]             load a data set file (default data/demo-orders.json)
 //! lambda-mcp-seed [--table NAME] --orders N [--customers M] [--seed S]   generate N orders instead
 //! lambda-mcp-seed --orders N --write PATH                  write a generated data set to a file, touch no table
+//! --no-create                                              load into an existing table (a deployed one) without creating it
 //! ```
 
 use std::process::ExitCode;
