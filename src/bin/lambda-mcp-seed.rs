@@ -99,7 +99,7 @@ async fn main() -> ExitCode {
                 "{}",
                 include_str!("lambda-mcp-seed.rs")
                     .lines()
-                    .filter(|l| l.starts_with("//! "))
+                    .filter(|l| l.starts_with("//! ") && !l.contains("```"))
                     .map(|l| &l[4..])
                     .collect::<Vec<_>>()
                     .join("\n")
