@@ -20,26 +20,6 @@ fn image() -> Value {
     json!({"type": "image", "data": PNG, "mimeType": "image/png"})
 }
 
-/// Declares a fixture tool: a name, a description, and the output it returns.
-macro_rules! fixture {
-    ($type:ident, $name:literal, $description:literal, |$ctx:ident| $body:expr) => {
-        struct $type;
-
-        impl Tool for $type {
-            type Params = NoArguments;
-            type Output = ();
-            const NAME: &'static str = $name;
-            const TITLE: &'static str = $name;
-            const DESCRIPTION: &'static str = $description;
-            const ANNOTATIONS: Annotations = FIXTURE;
-
-            async fn call(&self, _: NoArguments, $ctx: &CallContext) -> Result<ToolOutput<()>, ToolError> {
-                $body
-            }
-        }
-    };
-}
-
 fixture!(SimpleText, "test_simple_text", "Returns simple text.", |_ctx| Ok(ToolOutput::new(
     "This is a simple text response for testing.",
     ()

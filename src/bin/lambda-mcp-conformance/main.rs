@@ -9,6 +9,39 @@
 //! - [`mrtr`]: multi round-trip requests (2026-07-28 `input_required` results).
 //! - [`state`]: the integrity-protected `requestState` the MRTR fixtures hand out.
 
+/// Declares a fixture tool without arguments: a name, a description, optionally the client
+/// capabilities it `needs`, and the output it returns.
+macro_rules! fixture {
+    ($type:ident, $name:literal, $description:literal, |$ctx:ident| $body:expr) => {
+        fixture!(@tool $type, $name, $description, {}, |$ctx| $body);
+    };
+    ($type:ident, $name:literal, $description:literal, needs $caps:expr, |$ctx:ident| $body:expr) => {
+        fixture!(@tool $type, $name, $description, {
+            fn required_client_capabilities() -> Option<serde_json::Map<String, serde_json::Value>> {
+                needs(&$caps)
+            }
+        }, |$ctx| $body);
+    };
+    (@tool $type:ident, $name:literal, $description:literal, { $($extra:item)* }, |$ctx:ident| $body:expr) => {
+        struct $type;
+
+        impl Tool for $type {
+            type Params = NoArguments;
+            type Output = ();
+            const NAME: &'static str = $name;
+            const TITLE: &'static str = $name;
+            const DESCRIPTION: &'static str = $description;
+            const ANNOTATIONS: Annotations = FIXTURE;
+
+            $($extra)*
+
+            async fn call(&self, _: NoArguments, $ctx: &CallContext) -> Result<ToolOutput<()>, ToolError> {
+                $body
+            }
+        }
+    };
+}
+
 mod content;
 mod mrtr;
 mod state;

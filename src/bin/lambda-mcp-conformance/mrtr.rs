@@ -116,30 +116,6 @@ fn shown(value: &Value) -> String {
     value.as_str().map_or_else(|| value.to_string(), str::to_owned)
 }
 
-/// Declares a fixture tool without arguments that may need `capabilities` from the client.
-macro_rules! mrtr_tool {
-    ($type:ident, $name:literal, $description:literal, needs $caps:expr, |$ctx:ident| $body:expr) => {
-        struct $type;
-
-        impl Tool for $type {
-            type Params = NoArguments;
-            type Output = ();
-            const NAME: &'static str = $name;
-            const TITLE: &'static str = $name;
-            const DESCRIPTION: &'static str = $description;
-            const ANNOTATIONS: Annotations = FIXTURE;
-
-            fn required_client_capabilities() -> Option<Map<String, Value>> {
-                needs(&$caps)
-            }
-
-            async fn call(&self, _: NoArguments, $ctx: &CallContext) -> Outcome {
-                $body
-            }
-        }
-    };
-}
-
 fn greet(ctx: &CallContext, key: &str, message: &str) -> Outcome {
     match elicited(ctx, key, "name")? {
         Answer::Missing => ask(vec![(key, elicit(message, "name", "string"))], None),
@@ -148,7 +124,7 @@ fn greet(ctx: &CallContext, key: &str, message: &str) -> Outcome {
     }
 }
 
-mrtr_tool!(
+fixture!(
     Elicitation,
     "test_input_required_result_elicitation",
     "Asks the user's name, then greets them.",
@@ -156,7 +132,7 @@ mrtr_tool!(
     |ctx| greet(ctx, "user_name", "What is your name?")
 );
 
-mrtr_tool!(
+fixture!(
     StreamingElicitation,
     "test_streaming_elicitation",
     "Asks the user's name through an input_required result (never a request on a stream).",
@@ -164,7 +140,7 @@ mrtr_tool!(
     |ctx| greet(ctx, "user_name", "What is your name?")
 );
 
-mrtr_tool!(
+fixture!(
     Sampling,
     "test_input_required_result_sampling",
     "Asks the client's model a question.",
@@ -175,7 +151,7 @@ mrtr_tool!(
     }
 );
 
-mrtr_tool!(ListRoots, "test_input_required_result_list_roots", "Lists the client's roots.", needs["roots"], |ctx| {
+fixture!(ListRoots, "test_input_required_result_list_roots", "Lists the client's roots.", needs["roots"], |ctx| {
     match listed_roots(ctx, "client_roots")? {
         Answer::Given(roots) => done(format!("The client has {} root(s): {}", roots.len(), roots.join(", "))),
         _ => ask(vec![("client_roots", list_roots())], None),
@@ -197,7 +173,7 @@ fn confirm(ctx: &CallContext, tool: &str) -> Outcome {
     }
 }
 
-mrtr_tool!(
+fixture!(
     RequestState,
     "test_input_required_result_request_state",
     "Asks for a confirmation and hands out a request state it verifies on the retry.",
@@ -205,7 +181,7 @@ mrtr_tool!(
     |ctx| confirm(ctx, RequestState::NAME)
 );
 
-mrtr_tool!(
+fixture!(
     TamperedState,
     "test_input_required_result_tampered_state",
     "Like test_input_required_result_request_state; a tampered state is refused with -32602.",
@@ -213,7 +189,7 @@ mrtr_tool!(
     |ctx| confirm(ctx, TamperedState::NAME)
 );
 
-mrtr_tool!(MultipleInputs, "test_input_required_result_multiple_inputs",
+fixture!(MultipleInputs, "test_input_required_result_multiple_inputs",
 "Asks for a name, a model's greeting and the client's roots at once.",
 needs ["elicitation", "sampling", "roots"], |ctx| {
     let verified = state::open_optional(MultipleInputs::NAME, ctx.request_state.as_deref())?.is_some();
@@ -243,7 +219,7 @@ needs ["elicitation", "sampling", "roots"], |ctx| {
     }
 });
 
-mrtr_tool!(
+fixture!(
     MultiRound,
     "test_input_required_result_multi_round",
     "Asks a name, then a favourite colour, carrying the first answer in the request state.",
@@ -272,7 +248,7 @@ mrtr_tool!(
     }
 );
 
-mrtr_tool!(Capabilities, "test_input_required_result_capabilities",
+fixture!(Capabilities, "test_input_required_result_capabilities",
 "Asks only for the kinds of input the client declared (elicitation, sampling, roots).",
 needs [], |ctx| {
     let declared = |name: &str| ctx.client_capabilities.as_ref().is_some_and(|c| c.contains_key(name));
