@@ -12,7 +12,8 @@ async fn main() -> Result<(), Error> {
     if config.auth == AuthSettings::Off {
         tracing::warn!("authentication is OFF (MCP_AUTH=off): anyone who can reach this endpoint can call its tools");
     }
-    let app = App::new(config, AwsSettings::default());
+    let aws = AwsSettings::from_env().inspect_err(|error| tracing::error!(%error, "invalid configuration"))?;
+    let app = App::new(config, aws);
     let app = &app;
     lambda_http::run(service_fn(move |request: Request| async move { Ok::<_, Infallible>(app.handle(request).await) }))
         .await

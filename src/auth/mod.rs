@@ -14,7 +14,7 @@ use thiserror::Error;
 use tokio::sync::Mutex;
 
 pub use keys::{ApiKeys, KeyFormatError};
-pub use secrets::{SecretError, SecretSource};
+pub use secrets::{CurrentKeys, SecretError, SecretSource};
 
 use crate::aws::AwsContext;
 use crate::config::HeaderAuthSettings;
@@ -33,8 +33,21 @@ pub enum AuthError {
 #[derive(Debug, Default)]
 struct CacheState {
     keys: Option<ApiKeys>,
+    previous: Previous,
     fetched_at: Option<Instant>,
     last_attempt: Option<Instant>,
+}
+
+/// The previous version's keys, read only when a presented key is not a current one.
+#[derive(Debug, Default)]
+enum Previous {
+    /// Outside the rotation window (or no keys yet): not accepted.
+    #[default]
+    NotAccepted,
+    /// Accepted but not read yet.
+    NotRead,
+    /// Read (`None`: there is no usable previous version).
+    Read(Option<ApiKeys>),
 }
 
 /// Checks the API key of a request.
@@ -73,21 +86,41 @@ impl Authenticator {
         if expired && self.may_fetch(&state, now) {
             self.refresh(&mut state, now).await;
         }
-        let Some(keys) = &state.keys else {
+        if state.keys.is_none() {
             return Err(AuthError::Unavailable);
-        };
-        if presented.iter().any(|k| keys.matches(k)) {
+        }
+        if presented.is_empty() {
+            return Err(AuthError::Unauthorized);
+        }
+        if self.accepts(&mut state, &presented).await {
             return Ok(());
         }
         // An unknown key may be a freshly rotated one: look again, at most once per interval.
-        if presented.is_empty() || !self.may_fetch(&state, now) {
+        if !self.may_fetch(&state, now) {
             return Err(AuthError::Unauthorized);
         }
         self.refresh(&mut state, now).await;
-        match &state.keys {
-            Some(keys) if presented.iter().any(|k| keys.matches(k)) => Ok(()),
-            _ => Err(AuthError::Unauthorized),
+        if self.accepts(&mut state, &presented).await { Ok(()) } else { Err(AuthError::Unauthorized) }
+    }
+
+    /// Whether a presented key is a current one, or a previous one within the rotation window
+    /// (the previous version is read from Secrets Manager the first time it is needed).
+    async fn accepts(&self, state: &mut CacheState, presented: &[&[u8]]) -> bool {
+        let held = |keys: &ApiKeys| presented.iter().any(|k| keys.matches(k));
+        if state.keys.as_ref().is_some_and(held) {
+            return true;
         }
+        if matches!(state.previous, Previous::NotRead) {
+            state.previous = match self.source.fetch_previous().await {
+                Ok(keys) => Previous::Read(keys),
+                Err(error) => {
+                    // Not read again before the next refresh: wrong keys cannot hammer the service.
+                    tracing::warn!(%error, "could not read the previous API key version");
+                    Previous::Read(None)
+                }
+            };
+        }
+        matches!(&state.previous, Previous::Read(Some(keys)) if held(keys))
     }
 
     fn may_fetch(&self, state: &CacheState, now: Instant) -> bool {
@@ -96,10 +129,11 @@ impl Authenticator {
 
     async fn refresh(&self, state: &mut CacheState, now: Instant) {
         state.last_attempt = Some(now);
-        match self.source.fetch().await {
-            Ok(keys) => {
-                tracing::debug!(keys = keys.len(), "API keys loaded");
-                state.keys = Some(keys);
+        match self.source.fetch_current().await {
+            Ok(current) => {
+                tracing::debug!(keys = current.keys.len(), "API keys loaded");
+                state.keys = Some(current.keys);
+                state.previous = if current.previous_accepted { Previous::NotRead } else { Previous::NotAccepted };
                 state.fetched_at = Some(now);
             }
             Err(error) if state.keys.is_some() => {

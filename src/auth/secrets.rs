@@ -24,6 +24,14 @@ pub enum SecretError {
     Format(#[from] KeyFormatError),
 }
 
+/// The current version's keys.
+#[derive(Debug)]
+pub struct CurrentKeys {
+    pub keys: ApiKeys,
+    /// The current version is within the rotation window, so `AWSPREVIOUS` is still accepted.
+    pub previous_accepted: bool,
+}
+
 /// Where the keys come from.
 #[derive(Debug)]
 pub struct SecretSource {
@@ -53,23 +61,28 @@ impl SecretSource {
             .await
     }
 
-    /// Reads the accepted keys.
-    pub async fn fetch(&self) -> Result<ApiKeys, SecretError> {
+    /// Reads the current keys, and whether the previous version may still be accepted (the current
+    /// one is younger than the rotation window). The previous version is read only when a
+    /// request presents a key the current one does not hold ([`SecretSource::fetch_previous`]):
+    /// most cold starts then make one Secrets Manager call, not two.
+    pub async fn fetch_current(&self) -> Result<CurrentKeys, SecretError> {
         let current = self.get_version("AWSCURRENT").await?.ok_or(SecretError::NotFound)?;
-        let mut keys = ApiKeys::parse(current.secret_string().unwrap_or_default())?;
-        if self.within_rotation_window(&current) {
-            match self.get_version("AWSPREVIOUS").await {
-                Ok(Some(previous)) => match ApiKeys::parse(previous.secret_string().unwrap_or_default()) {
-                    Ok(previous_keys) => keys.extend(previous_keys),
-                    Err(error) => {
-                        tracing::warn!(%error, "ignoring the previous API key version")
-                    }
-                },
-                Ok(None) => {}
-                Err(error) => tracing::warn!(%error, "could not read the previous API key version"),
+        let keys = ApiKeys::parse(current.secret_string().unwrap_or_default())?;
+        Ok(CurrentKeys { keys, previous_accepted: self.within_rotation_window(&current) })
+    }
+
+    /// Reads the previous version's keys: `Ok(None)` when there is no usable previous version.
+    pub async fn fetch_previous(&self) -> Result<Option<ApiKeys>, SecretError> {
+        let Some(previous) = self.get_version("AWSPREVIOUS").await? else {
+            return Ok(None);
+        };
+        match ApiKeys::parse(previous.secret_string().unwrap_or_default()) {
+            Ok(keys) => Ok(Some(keys)),
+            Err(error) => {
+                tracing::warn!(%error, "ignoring the previous API key version");
+                Ok(None)
             }
         }
-        Ok(keys)
     }
 
     fn within_rotation_window(&self, current: &GetSecretValueOutput) -> bool {

@@ -71,7 +71,8 @@ async fn run(options: Options) -> Result<(), String> {
     }
     let table =
         options.table.or_else(|| std::env::var("ORDERS_TABLE").ok()).ok_or("--table or ORDERS_TABLE is required")?;
-    let store = OrderStore::new(Arc::new(AwsContext::new(AwsSettings::default())), table.clone());
+    let aws = AwsSettings::from_env().map_err(|e| e.to_string())?;
+    let store = OrderStore::new(Arc::new(AwsContext::new(aws)), table.clone());
     let client = store.client().await;
     let started = Instant::now();
     if !options.no_create {

@@ -102,8 +102,8 @@ pub async fn write_items(client: &Client, table: &str, items: Vec<Item>) -> Resu
         .collect();
     let mut backoff = Duration::from_millis(50);
     while !pending.is_empty() {
-        let rest = pending.split_off(pending.len().min(25));
-        let batch = std::mem::replace(&mut pending, rest);
+        // From the end: taking batches off the front would move the whole rest every time.
+        let batch = pending.split_off(pending.len().saturating_sub(25));
         let output =
             client.batch_write_item().request_items(table, batch).send().await.map_err(|e| StoreError::from_sdk(&e))?;
         let unprocessed = output.unprocessed_items.and_then(|mut m| m.remove(table)).unwrap_or_default();

@@ -5,7 +5,8 @@ use std::time::{Duration, Instant};
 use lambda_mcp::config::AuthSettings;
 use serde_json::json;
 
-use crate::helpers::{KEY, Settings, create_secret, post, secrets, send};
+use crate::fault_server::{Fault, FaultServer};
+use crate::helpers::{KEY, Settings, create_secret, moto, post, secrets, send};
 
 const INIT: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#;
 
@@ -78,6 +79,32 @@ async fn a_rotated_key_works_at_once_and_the_previous_one_during_the_window() {
     secrets().await.put_secret_value().secret_id(&secret).secret_string("new-key").send().await.unwrap();
     assert_eq!(status_with(&app, &[("x-api-key", "new-key")]).await, 200, "an unknown key triggers a refresh");
     assert_eq!(status_with(&app, &[("x-api-key", "old-key")]).await, 200, "AWSPREVIOUS is accepted in the window");
+}
+
+#[tokio::test]
+async fn the_previous_version_is_read_only_when_a_key_is_not_a_current_one() {
+    let secret = create_secret("old-key").await;
+    secrets().await.put_secret_value().secret_id(&secret).secret_string("new-key").send().await.unwrap();
+    let relay = FaultServer::start(Fault::Relay(moto().to_owned())).await;
+    let mut settings = with_interval(Settings::new(&secret).await, Duration::from_secs(3600));
+    settings.endpoint = relay.endpoint.clone();
+    let app = settings.app();
+    let stages = || -> Vec<String> {
+        relay
+            .bodies()
+            .iter()
+            .map(|b| serde_json::from_str::<serde_json::Value>(b).unwrap()["VersionStage"].to_string())
+            .collect()
+    };
+    assert_eq!(status_with(&app, &[("x-api-key", "new-key")]).await, 200);
+    assert_eq!(stages(), ["\"AWSCURRENT\""], "a current key costs one Secrets Manager call on a cold start");
+    assert_eq!(status_with(&app, &[("x-api-key", "old-key")]).await, 200, "the previous key, within the window");
+    assert_eq!(stages(), ["\"AWSCURRENT\"", "\"AWSPREVIOUS\""]);
+    for _ in 0..3 {
+        assert_eq!(status_with(&app, &[("x-api-key", "old-key")]).await, 200);
+        assert_eq!(status_with(&app, &[("x-api-key", "wrong")]).await, 401);
+    }
+    assert_eq!(relay.requests(), 2, "both versions are cached: no more calls, even for wrong keys");
 }
 
 #[tokio::test]

@@ -1,17 +1,20 @@
 //! A local HTTP server that answers AWS JSON-protocol calls with faults no emulator produces on
 //! demand: throttling, 5xx, or silence past the SDK's timeouts. It counts the requests it gets,
-//! so tests can check that retries are bounded. Real HTTP on loopback: the SDK is not mocked.
+//! so tests can check that retries are bounded; as a relay in front of moto, it records which
+//! calls the function makes. Real HTTP on loopback: the SDK is not mocked.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 /// What every request gets.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub enum Fault {
+    /// No fault: passed on to this upstream endpoint (`http://host:port`), and recorded.
+    Relay(String),
     /// 400 with a `ThrottlingException` (DynamoDB's retryable throttle).
     Throttle,
     /// 500 with an `InternalServerError`.
@@ -24,6 +27,7 @@ pub enum Fault {
 pub struct FaultServer {
     pub endpoint: String,
     requests: Arc<AtomicUsize>,
+    bodies: Arc<Mutex<Vec<String>>>,
 }
 
 impl FaultServer {
@@ -32,40 +36,53 @@ impl FaultServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let endpoint = format!("http://{}", listener.local_addr().unwrap());
         let requests = Arc::new(AtomicUsize::new(0));
-        let counter = requests.clone();
+        let bodies = Arc::new(Mutex::new(Vec::new()));
+        let (counter, recorded) = (requests.clone(), bodies.clone());
         tokio::spawn(async move {
             while let Ok((mut socket, _)) = listener.accept().await {
-                let counter = counter.clone();
+                let (counter, recorded, fault) = (counter.clone(), recorded.clone(), fault.clone());
                 tokio::spawn(async move {
                     loop {
-                        if !read_request(&mut socket).await {
+                        let Some((request, body_at)) = read_message(&mut socket).await else {
                             return;
-                        }
+                        };
                         counter.fetch_add(1, Ordering::SeqCst);
-                        let answer = match fault {
+                        recorded.lock().unwrap().push(String::from_utf8_lossy(&request[body_at..]).into_owned());
+                        let answer = match &fault {
+                            Fault::Relay(upstream) => match relay(upstream, &request).await {
+                                Some(answer) => answer,
+                                None => return,
+                            },
                             Fault::Silence(delay) => {
-                                tokio::time::sleep(delay).await;
+                                tokio::time::sleep(*delay).await;
                                 return;
                             }
                             Fault::Throttle => response(
                                 400,
                                 "com.amazonaws.dynamodb.v20120810#ThrottlingException",
                                 "Rate of requests exceeds the allowed throughput.",
-                            ),
+                            )
+                            .into_bytes(),
                             Fault::ServerError => response(
                                 500,
                                 "com.amazonaws.dynamodb.v20120810#InternalServerError",
                                 "Internal server error",
-                            ),
+                            )
+                            .into_bytes(),
                         };
-                        if socket.write_all(answer.as_bytes()).await.is_err() {
+                        if socket.write_all(&answer).await.is_err() {
                             return;
                         }
                     }
                 });
             }
         });
-        FaultServer { endpoint, requests }
+        FaultServer { endpoint, requests, bodies }
+    }
+
+    /// The bodies of the requests received so far, in order.
+    pub fn bodies(&self) -> Vec<String> {
+        self.bodies.lock().unwrap().clone()
     }
 
     /// Requests received so far.
@@ -74,8 +91,16 @@ impl FaultServer {
     }
 }
 
-/// Reads one HTTP/1.1 request (headers, then `content-length` bytes of body); false at EOF.
-async fn read_request(socket: &mut tokio::net::TcpStream) -> bool {
+/// Passes one request to `upstream` on a new connection and returns its response.
+async fn relay(upstream: &str, request: &[u8]) -> Option<Vec<u8>> {
+    let mut connection = tokio::net::TcpStream::connect(upstream.trim_start_matches("http://")).await.ok()?;
+    connection.write_all(request).await.ok()?;
+    read_message(&mut connection).await.map(|(response, _)| response)
+}
+
+/// Reads one HTTP/1.1 message (headers, then `content-length` bytes of body): the bytes and
+/// where the body starts; `None` at EOF.
+async fn read_message(socket: &mut tokio::net::TcpStream) -> Option<(Vec<u8>, usize)> {
     let mut data = Vec::new();
     let mut chunk = [0u8; 8192];
     let header_end = loop {
@@ -83,7 +108,7 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> bool {
             break at + 4;
         }
         match socket.read(&mut chunk).await {
-            Ok(0) | Err(_) => return false,
+            Ok(0) | Err(_) => return None,
             Ok(n) => data.extend_from_slice(&chunk[..n]),
         }
     };
@@ -95,11 +120,11 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> bool {
         .unwrap_or(0);
     while data.len() < header_end + length {
         match socket.read(&mut chunk).await {
-            Ok(0) | Err(_) => return false,
+            Ok(0) | Err(_) => return None,
             Ok(n) => data.extend_from_slice(&chunk[..n]),
         }
     }
-    true
+    Some((data, header_end))
 }
 
 fn response(status: u16, error_type: &str, message: &str) -> String {

@@ -65,6 +65,7 @@ pub fn aws_settings(endpoint: &str) -> AwsSettings {
         endpoint_url: Some(endpoint.to_owned()),
         region: Some("us-east-1".into()),
         static_credentials: Some(("testing".into(), "testing".into())),
+        ..AwsSettings::default()
     }
 }
 

@@ -66,7 +66,7 @@ fn registry(store: Arc<OrderStore>) -> ToolRegistry {
 async fn main() -> Result<(), Error> {
     lambda_http::tracing::init_default_subscriber();
     let config = Config::from_env()?;
-    let aws = Arc::new(AwsContext::new(AwsSettings::default()));
+    let aws = Arc::new(AwsContext::new(AwsSettings::from_env()?));
     let store = Arc::new(OrderStore::new(aws.clone(), config.table_name.clone()));
     let app = App::with_tools(config, aws, registry(store));
     let app = &app;

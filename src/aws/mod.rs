@@ -6,6 +6,12 @@ use std::time::Duration;
 use aws_config::{BehaviorVersion, SdkConfig, retry::RetryConfig, timeout::TimeoutConfig};
 use tokio::sync::OnceCell;
 
+use crate::config::ConfigError;
+
+pub mod tls;
+
+pub use tls::TlsRoots;
+
 /// Explicit overrides; empty in production, where the standard `AWS_*` environment applies
 /// (`AWS_ENDPOINT_URL*` included). Tests point the SDK at their own local server with these.
 #[derive(Debug, Clone, Default)]
@@ -16,6 +22,27 @@ pub struct AwsSettings {
     pub region: Option<String>,
     /// Static access key id and secret (like `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`).
     pub static_credentials: Option<(String, String)>,
+    /// The certificate authorities trusted for HTTPS (`MCP_TLS_ROOTS`).
+    pub tls_roots: TlsRoots,
+}
+
+impl AwsSettings {
+    /// The settings of a deployed function: the standard `AWS_*` environment, plus `MCP_TLS_ROOTS`.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// The same, reading settings through `lookup`.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let tls_roots = match lookup("MCP_TLS_ROOTS").filter(|v| !v.trim().is_empty()) {
+            None => TlsRoots::default(),
+            Some(raw) => TlsRoots::parse(&raw).ok_or(ConfigError::Invalid {
+                name: "MCP_TLS_ROOTS",
+                reason: format!("expected `amazon` or `system`, got `{raw}`"),
+            })?,
+        };
+        Ok(AwsSettings { tls_roots, ..AwsSettings::default() })
+    }
 }
 
 /// Bounds for one service's calls.
@@ -86,7 +113,8 @@ impl AwsContext {
     pub async fn sdk_config(&self) -> &SdkConfig {
         self.sdk
             .get_or_init(|| async {
-                let mut loader = aws_config::defaults(BehaviorVersion::latest());
+                let mut loader = aws_config::defaults(BehaviorVersion::latest())
+                    .http_client(tls::http_client(self.settings.tls_roots));
                 if let Some(url) = &self.settings.endpoint_url {
                     loader = loader.endpoint_url(url);
                 }
