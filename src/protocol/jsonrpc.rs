@@ -130,17 +130,47 @@ pub fn parse_message(value: Value) -> Result<Message, Invalid> {
 
 /// A success response.
 pub fn success(id: &Id, result: Value) -> Value {
-    json!({"jsonrpc": "2.0", "id": id, "result": result})
+    envelope(json!(id), "result", result)
+}
+
+/// A success response around an already serialised `result`, as text (the keys in the order
+/// [`success`] serialises them).
+pub fn success_json(id: &Id, result: &str) -> String {
+    let id = serde_json::to_string(id).unwrap_or_else(|_| "null".into());
+    let mut text = String::with_capacity(result.len() + id.len() + 32);
+    for part in [r#"{"id":"#, &id, r#","jsonrpc":"2.0","result":"#, result, "}"] {
+        text.push_str(part);
+    }
+    text
 }
 
 /// An error response (`id` null when the request id is unknown).
 pub fn failure(id: Option<&Id>, error: ErrorObject) -> Value {
-    json!({"jsonrpc": "2.0", "id": id, "error": error})
+    envelope(json!(id), "error", json!(error))
+}
+
+/// The response object, built by moving `payload` in: `json!` would copy it through the
+/// serializer, which for a `tools/list` page or a tool result is most of an invocation's work.
+fn envelope(id: Value, key: &str, payload: Value) -> Value {
+    let mut map = Map::new();
+    map.insert("jsonrpc".into(), Value::from("2.0"));
+    map.insert("id".into(), id);
+    map.insert(key.into(), payload);
+    Value::Object(map)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_serialised_success_is_the_same_document_as_a_value_success() {
+        for id in [Id::Number(7.into()), Id::String("a\"b".into())] {
+            let text = success_json(&id, r#"{"tools":[]}"#);
+            assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), success(&id, json!({"tools": []})));
+            assert_eq!(text, success(&id, json!({"tools": []})).to_string(), "same key order too");
+        }
+    }
 
     fn parse(text: &str) -> Result<Message, Invalid> {
         parse_message(serde_json::from_str(text).unwrap())

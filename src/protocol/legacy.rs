@@ -7,7 +7,7 @@ use tracing::Span;
 
 use super::headers::HeaderText;
 use super::jsonrpc::{self, ErrorObject, INVALID_PARAMS, INVALID_REQUEST, Invalid, METHOD_NOT_FOUND, Message, Request};
-use super::server::{Exchange, McpServer, printable};
+use super::server::{Era, Exchange, McpServer, printable};
 use super::version::ProtocolVersion;
 use super::{Reply, Status};
 
@@ -26,6 +26,13 @@ impl McpServer {
             Value::Array(batch) => self.handle_batch(batch, version, exchange, max_batch).await,
             single => match jsonrpc::parse_message(single) {
                 Err(invalid) => invalid_request(invalid),
+                Ok(Message::Request(request)) if request.method == "tools/list" => {
+                    Span::current().record("rpc_method", "tools/list");
+                    match self.list_tools_json(&request.params, Era::Legacy) {
+                        Ok(page) => Reply::text(Status::Ok, jsonrpc::success_json(&request.id, page)),
+                        Err(error) => Reply::json(Status::Ok, jsonrpc::failure(Some(&request.id), error)),
+                    }
+                }
                 Ok(message) => match self.handle_message(message, exchange, false).await {
                     Some(body) => Reply::json(Status::Ok, body),
                     None => Reply::Accepted,

@@ -33,6 +33,8 @@ pub enum Status {
 pub enum Reply {
     /// A JSON body: a response, an error, or a batch of them.
     Json { status: Status, body: Value },
+    /// A JSON body already serialised (a cached `tools/list` page in its envelope).
+    Text { status: Status, body: String },
     /// Only notifications or client responses: 202 with no body.
     Accepted,
 }
@@ -40,6 +42,10 @@ pub enum Reply {
 impl Reply {
     fn json(status: Status, body: Value) -> Self {
         Reply::Json { status, body }
+    }
+
+    fn text(status: Status, body: String) -> Self {
+        Reply::Text { status, body }
     }
 }
 

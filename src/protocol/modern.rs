@@ -12,7 +12,7 @@ use super::jsonrpc::{
     self, ErrorObject, HEADER_MISMATCH, INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, MISSING_CAPABILITY, Message,
     Request, UNSUPPORTED_VERSION,
 };
-use super::server::{Exchange, McpServer, printable};
+use super::server::{Era, Exchange, McpServer, printable};
 use super::version::ProtocolVersion;
 use super::{Reply, Status};
 
@@ -25,6 +25,12 @@ pub const META_SERVER_INFO: &str = "io.modelcontextprotocol/serverInfo";
 /// How long clients may cache `tools/list` and `server/discover`: tool definitions change only
 /// with a deployment.
 pub const LIST_TTL_MS: u64 = 3_600_000;
+
+/// What a request is answered with: a result to complete, or a complete one already serialised.
+enum Answer<'a> {
+    Value(Value),
+    Serialized(&'a str),
+}
 
 /// A refusal: the JSON-RPC error and the HTTP status it travels with.
 type Refusal = (Status, ErrorObject);
@@ -63,7 +69,8 @@ impl McpServer {
         Span::current().record("rpc_method", printable(&request.method).as_str());
         let id = request.id.clone();
         match self.serve_modern(request, exchange).await {
-            Ok(result) => Reply::json(Status::Ok, jsonrpc::success(&id, self.complete(result))),
+            Ok(Answer::Value(result)) => Reply::json(Status::Ok, jsonrpc::success(&id, self.complete(result))),
+            Ok(Answer::Serialized(result)) => Reply::text(Status::Ok, jsonrpc::success_json(&id, result)),
             Err((status, error)) => {
                 Span::current().record("outcome", outcome_of(error.code));
                 Reply::json(status, jsonrpc::failure(Some(&id), error))
@@ -71,7 +78,7 @@ impl McpServer {
         }
     }
 
-    async fn serve_modern(&self, request: Request, exchange: &Exchange) -> Result<Value, Refusal> {
+    async fn serve_modern(&self, request: Request, exchange: &Exchange) -> Result<Answer<'_>, Refusal> {
         let headers = &exchange.headers;
         match &headers.method {
             HeaderText::Present(method) if *method == request.method => {}
@@ -95,14 +102,11 @@ impl McpServer {
             return Err((Status::BadRequest, error));
         }
         match request.method.as_str() {
-            "server/discover" => Ok(self.discover()),
+            "server/discover" => Ok(Answer::Value(self.discover())),
             "tools/list" => {
-                let mut result = self.list_tools(&request.params).map_err(|e| (Status::Ok, e))?;
-                result["ttlMs"] = json!(LIST_TTL_MS);
-                result["cacheScope"] = json!("public");
-                Ok(result)
+                self.list_tools_json(&request.params, Era::Modern).map(Answer::Serialized).map_err(|e| (Status::Ok, e))
             }
-            "tools/call" => self.modern_call(request.params, &capabilities, exchange).await,
+            "tools/call" => self.modern_call(request.params, &capabilities, exchange).await.map(Answer::Value),
             other => Err((
                 Status::NotFound,
                 ErrorObject::new(METHOD_NOT_FOUND, format!("Method not found: {}", printable(other))),
@@ -147,6 +151,14 @@ impl McpServer {
             "ttlMs": LIST_TTL_MS,
             "cacheScope": "public",
         })
+    }
+
+    /// A `tools/list` page as this era answers it: cacheable for [`LIST_TTL_MS`] by anyone, and
+    /// complete.
+    pub(super) fn modern_list_result(&self, mut page: Value) -> Value {
+        page["ttlMs"] = json!(LIST_TTL_MS);
+        page["cacheScope"] = json!("public");
+        self.complete(page)
     }
 
     /// Marks a result complete and names the server in its `_meta`.

@@ -1,5 +1,7 @@
 //! The MCP server and what both eras share: identity, `tools/list` pages and `tools/call`.
 
+use std::sync::OnceLock;
+
 use serde_json::{Map, Value, json};
 use tracing::Span;
 
@@ -56,12 +58,21 @@ pub struct Exchange {
 pub struct McpServer {
     pub info: ServerInfo,
     pub tools: ToolRegistry,
+    /// `tools/list` results serialised on first use, per era ([`Era`]), one per page.
+    list_pages: [OnceLock<Vec<String>>; 2],
+}
+
+/// The protocol era a result is shaped for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Era {
+    Legacy = 0,
+    Modern = 1,
 }
 
 impl McpServer {
     /// A server offering `tools`.
     pub fn new(info: ServerInfo, tools: ToolRegistry) -> Self {
-        McpServer { info, tools }
+        McpServer { info, tools, list_pages: Default::default() }
     }
 
     /// The capabilities this server offers.
@@ -69,19 +80,40 @@ impl McpServer {
         json!({"tools": {"listChanged": false}})
     }
 
-    /// One page of `tools/list`, in registration order (stable across requests).
+    /// One page of `tools/list`, in registration order (stable across requests), as a value: for
+    /// batches; single requests take [`Self::list_tools_json`].
     pub(super) fn list_tools(&self, params: &Map<String, Value>) -> Result<Value, ErrorObject> {
-        let start = match params.get("cursor") {
-            None | Some(Value::Null) => 0,
-            Some(Value::String(cursor)) => parse_cursor(cursor, self.tools.len())
-                .ok_or_else(|| ErrorObject::new(INVALID_PARAMS, "Invalid params: unknown or expired cursor"))?,
-            Some(_) => return Err(ErrorObject::new(INVALID_PARAMS, "Invalid params: `cursor` must be a string")),
-        };
-        let mut result = json!({"tools": self.tools.definitions(start, TOOLS_PAGE_SIZE)});
+        Ok(self.list_page(list_start(params, self.tools.len())?))
+    }
+
+    /// One page of `tools/list` for `era`, serialised once and reused: the list only changes with
+    /// a deployment, and cloning then serialising the definitions was most of the work of a warm
+    /// `tools/list` (bench/run).
+    pub(super) fn list_tools_json(&self, params: &Map<String, Value>, era: Era) -> Result<&str, ErrorObject> {
+        let start = list_start(params, self.tools.len())?;
+        let pages = self.list_pages[era as usize].get_or_init(|| {
+            let count = self.tools.len().div_ceil(TOOLS_PAGE_SIZE).max(1);
+            (0..count)
+                .map(|page| {
+                    let result = self.list_page(page * TOOLS_PAGE_SIZE);
+                    match era {
+                        Era::Legacy => result,
+                        Era::Modern => self.modern_list_result(result),
+                    }
+                    .to_string()
+                })
+                .collect()
+        });
+        Ok(&pages[start / TOOLS_PAGE_SIZE])
+    }
+
+    fn list_page(&self, start: usize) -> Value {
+        let mut result = Map::new();
+        result.insert("tools".into(), Value::Array(self.tools.definitions(start, TOOLS_PAGE_SIZE)));
         if start + TOOLS_PAGE_SIZE < self.tools.len() {
-            result["nextCursor"] = json!(format!("{CURSOR_PREFIX}{}", start + TOOLS_PAGE_SIZE));
+            result.insert("nextCursor".into(), json!(format!("{CURSOR_PREFIX}{}", start + TOOLS_PAGE_SIZE)));
         }
-        Ok(result)
+        Value::Object(result)
     }
 
     /// The tool `tools/call` names, or -32602 when there is none.
@@ -133,6 +165,17 @@ fn moveo_lang(params: &Map<String, Value>) -> Option<String> {
     (!lang.is_empty() && lang.len() <= 35).then(|| lang.to_owned())
 }
 
+/// Where the page a `tools/list` request asks for starts, or -32602 for a cursor this server did
+/// not hand out.
+fn list_start(params: &Map<String, Value>, len: usize) -> Result<usize, ErrorObject> {
+    match params.get("cursor") {
+        None | Some(Value::Null) => Ok(0),
+        Some(Value::String(cursor)) => parse_cursor(cursor, len)
+            .ok_or_else(|| ErrorObject::new(INVALID_PARAMS, "Invalid params: unknown or expired cursor")),
+        Some(_) => Err(ErrorObject::new(INVALID_PARAMS, "Invalid params: `cursor` must be a string")),
+    }
+}
+
 fn parse_cursor(cursor: &str, len: usize) -> Option<usize> {
     let start: usize = cursor.strip_prefix(CURSOR_PREFIX)?.parse().ok()?;
     (start > 0 && start < len && start.is_multiple_of(TOOLS_PAGE_SIZE)).then_some(start)
@@ -163,6 +206,24 @@ mod tests {
         assert_eq!(parse_cursor("tools-from-7", 120), None, "not a page boundary");
         assert_eq!(parse_cursor("bogus", 120), None);
         assert_eq!(parse_cursor("tools-from-0", 120), None, "the first page has no cursor");
+    }
+
+    #[test]
+    fn the_serialised_tools_list_pages_are_the_value_pages_of_each_era() {
+        use crate::aws::{AwsContext, AwsSettings};
+        use crate::store::OrderStore;
+        let store = OrderStore::new(std::sync::Arc::new(AwsContext::new(AwsSettings::default())), "t");
+        let server = McpServer::new(ServerInfo::default(), ToolRegistry::with_order_desk(std::sync::Arc::new(store)));
+        let params = Map::new();
+        let legacy: Value = serde_json::from_str(server.list_tools_json(&params, Era::Legacy).unwrap()).unwrap();
+        assert_eq!(legacy, server.list_tools(&params).unwrap());
+        assert_eq!(legacy["tools"].as_array().map(Vec::len), Some(4));
+        let modern: Value = serde_json::from_str(server.list_tools_json(&params, Era::Modern).unwrap()).unwrap();
+        assert_eq!(modern, server.modern_list_result(server.list_tools(&params).unwrap()));
+        assert_eq!(modern["resultType"], "complete");
+        let mut bad = Map::new();
+        bad.insert("cursor".into(), json!("tools-from-50"));
+        assert_eq!(server.list_tools_json(&bad, Era::Legacy).unwrap_err().code, INVALID_PARAMS);
     }
 
     #[test]

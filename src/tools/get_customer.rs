@@ -38,7 +38,7 @@ pub struct GetCustomerOutput {
     pub customer_since: String,
     /// Orders placed in all.
     pub order_count: u32,
-    /// Orders still open (pending or processing) among the recent ones.
+    /// How many of `recent_orders` are still open (pending or processing); older ones are not counted.
     pub open_orders: u32,
     /// The newest orders (up to 5), newest first.
     pub recent_orders: Vec<OrderSummary>,
@@ -65,7 +65,7 @@ impl Tool for GetCustomer {
     const TITLE: &'static str = "Get customer profile";
     const DESCRIPTION: &'static str = "Get a customer's profile and order summary by their email address.
 
-WHAT: Returns the customer's name, phone, loyalty tier, how long they have been a customer, how many orders they placed, how many are still open, and their 5 most recent orders.
+WHAT: Returns the customer's name, phone, loyalty tier, how long they have been a customer, how many orders they placed, and their 5 most recent orders with how many of those are still open.
 
 WHEN:
 - You need to know who the customer is before helping them
@@ -77,7 +77,7 @@ HOW:
 
 RETURNS: One customer profile with a short order summary. An error result if no customer has that email.
 
-NOT: To list or filter a customer's orders, use `search_orders`. For one order's details or tracking, use `get_order`. To cancel, use `cancel_order`.";
+NOT: To list or filter a customer's orders (every open order, say), use `search_orders`. For one order's details or tracking, use `get_order`. To cancel, use `cancel_order`.";
     const ANNOTATIONS: Annotations = Annotations::READ_ONLY;
 
     async fn call(
@@ -115,19 +115,22 @@ NOT: To list or filter a customer's orders, use `search_orders`. For one order's
 fn render(c: &GetCustomerOutput) -> String {
     let since = &c.customer_since[..c.customer_since.len().min(10)];
     let mut body = format!(
-        "{} ({}) is a {} customer since {since} with {} order{}; {} open.\n",
+        "{} ({}) is a {} customer since {since} with {} order{}.\n",
         c.name,
         c.email,
         c.tier,
         c.order_count,
         if c.order_count == 1 { "" } else { "s" },
-        c.open_orders
     );
     if let Some(phone) = &c.phone {
         body.push_str(&format!("Phone: {phone}\n"));
     }
     if !c.recent_orders.is_empty() {
-        body.push_str("\nMost recent orders:\n");
+        body.push_str(&format!(
+            "\nMost recent orders ({} of these {} still open):\n",
+            c.open_orders,
+            c.recent_orders.len()
+        ));
         for o in &c.recent_orders {
             body.push_str(&format!("- {}\n", o.line()));
         }

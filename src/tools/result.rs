@@ -142,7 +142,8 @@ impl ToolError {
 /// session write-back.
 pub fn success_result<O>(output: ToolOutput<O>, structured: Value) -> Value {
     if let Some((requests, state)) = output.input_required {
-        let mut result = json!({"resultType": "input_required", "inputRequests": requests});
+        let mut result = json!({"resultType": "input_required"});
+        result["inputRequests"] = Value::Object(requests);
         if let Some(state) = state {
             result["requestState"] = json!(state);
         }
@@ -153,14 +154,19 @@ pub fn success_result<O>(output: ToolOutput<O>, structured: Value) -> Value {
         content.push(json!({"type": "text", "text": output.text}));
     }
     content.extend(output.extra_content);
-    let mut result = json!({"content": content, "isError": false});
+    // Values are moved in, not interpolated with `json!` (which copies them through the serializer).
+    let mut result = Map::new();
+    result.insert("content".into(), Value::Array(content));
+    result.insert("isError".into(), Value::Bool(false));
     if !structured.is_null() {
-        result["structuredContent"] = structured;
+        result.insert("structuredContent".into(), structured);
     }
     if !output.session_context.is_empty() {
-        result["_meta"] = json!({"moveo/context": {"context": output.session_context}});
+        let mut meta = json!({"moveo/context": {}});
+        meta["moveo/context"]["context"] = Value::Object(output.session_context);
+        result.insert("_meta".into(), meta);
     }
-    result
+    Value::Object(result)
 }
 
 #[cfg(test)]

@@ -100,15 +100,17 @@ async fn route(app: &App, request: &Request) -> Response<Body> {
         },
     };
     match reply {
-        Reply::Json { status, body } => {
-            let status = match status {
-                Status::Ok => StatusCode::OK,
-                Status::BadRequest => StatusCode::BAD_REQUEST,
-                Status::NotFound => StatusCode::NOT_FOUND,
-            };
-            response::json(status, &body)
-        }
+        Reply::Json { status, body } => response::json(http_status(status), &body),
+        Reply::Text { status, body } => response::json_text(http_status(status), body),
         Reply::Accepted => response::accepted(),
+    }
+}
+
+fn http_status(status: Status) -> StatusCode {
+    match status {
+        Status::Ok => StatusCode::OK,
+        Status::BadRequest => StatusCode::BAD_REQUEST,
+        Status::NotFound => StatusCode::NOT_FOUND,
     }
 }
 

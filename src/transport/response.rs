@@ -27,6 +27,11 @@ pub fn json(status: StatusCode, body: &Value) -> Response<Body> {
     build(status, Body::Text(body.to_string()), true)
 }
 
+/// An already serialised JSON body with `status`.
+pub fn json_text(status: StatusCode, body: String) -> Response<Body> {
+    build(status, Body::Text(body), true)
+}
+
 /// 202 Accepted with no body (notifications and client responses).
 pub fn accepted() -> Response<Body> {
     build(StatusCode::ACCEPTED, Body::Empty, false)
