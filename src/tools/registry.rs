@@ -5,12 +5,12 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 
-use jsonschema::Validator;
 use serde_json::{Map, Value, json};
 
+use super::arguments::{self, CompiledSchema};
 use super::result::{CallContext, ToolError, success_result};
 use super::texts::{Lang, arg, text};
-use super::{Tool, arguments, schema};
+use super::{Tool, schema};
 use crate::store::OrderStore;
 
 /// What a `tools/call` came to, for the request log.
@@ -42,7 +42,7 @@ pub type CallResult = (Result<Value, String>, CallOutcome);
 trait RegisteredTool: Send + Sync {
     fn name(&self) -> &'static str;
     fn definition(&self) -> &Value;
-    fn validator(&self, lang: Lang) -> Result<&Validator, ToolError>;
+    fn validator(&self, lang: Lang) -> Result<&CompiledSchema, ToolError>;
     fn required_capabilities(&self) -> Option<Map<String, Value>>;
     fn call<'a>(
         &'a self,
@@ -54,7 +54,7 @@ trait RegisteredTool: Send + Sync {
 struct Entry<T: Tool> {
     tool: T,
     definition: OnceLock<Value>,
-    validator: OnceLock<Result<Validator, String>>,
+    validator: OnceLock<Result<CompiledSchema, String>>,
 }
 
 impl<T: Tool> Entry<T> {
@@ -95,7 +95,7 @@ impl<T: Tool> RegisteredTool for Entry<T> {
         T::required_client_capabilities()
     }
 
-    fn validator(&self, lang: Lang) -> Result<&Validator, ToolError> {
+    fn validator(&self, lang: Lang) -> Result<&CompiledSchema, ToolError> {
         let compiled = self.validator.get_or_init(|| arguments::compile(&self.definition()["inputSchema"]));
         compiled.as_ref().map_err(|error| {
             tracing::error!(tool = T::NAME, %error, "the tool's input schema does not compile");
@@ -139,7 +139,7 @@ impl<T: Tool> Entry<T> {
     fn parse(&self, arguments: Value, lang: Lang) -> Result<T::Params, (Value, CallOutcome)> {
         let validator = self.validator(lang).map_err(|e| (e.into_result(), CallOutcome::ToolError))?;
         let invalid = |message: String| (ToolError::terminal(message).into_result(), CallOutcome::InvalidArguments);
-        arguments::check(validator, &self.definition()["inputSchema"], &arguments, lang).map_err(invalid)?;
+        arguments::check(validator, &arguments, lang).map_err(invalid)?;
         serde_json::from_value(arguments::whole_floats_as_integers(arguments))
             .map_err(|error| invalid(text(lang, "args-invalid", &[arg("problems", format!("{error}."))])))
     }
