@@ -177,7 +177,7 @@ class RuntimeApi:
                             f"Lambda-Runtime-Aws-Request-Id: {request_id}\r\n"
                             f"Lambda-Runtime-Deadline-Ms: {int(time.time() * 1000) + 30000}\r\n"
                             "Lambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:us-east-1:123456789012:function:bench\r\n"
-                            "Lambda-Runtime-Trace-Id: Root=1-00000000-000000000000000000000000;Sampled=0\r\n"
+                            f"Lambda-Runtime-Trace-Id: {self.trace_id(request_id)}\r\n"
                             f"Content-Length: {len(event)}\r\n\r\n").encode()
                     self.sent[request_id] = now()
                     conn.send(head + event)
@@ -191,6 +191,11 @@ class RuntimeApi:
                     conn.send(b"HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\n{}")
         except (EOFError, OSError, ValueError, IndexError):
             conn.close()
+
+    def trace_id(self, request_id):
+        """The Lambda-Runtime-Trace-Id handed over with an event: one fixed value here (a subclass
+        may give each invocation its own, as Lambda does)."""
+        return "Root=1-00000000-000000000000000000000000;Sampled=0"
 
     def invoke(self, request_id, event, timeout=30):
         """Queues one event and waits for its answer: (seconds from hand-over to response, the
