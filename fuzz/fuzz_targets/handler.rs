@@ -69,6 +69,7 @@ fn harness() -> &'static Harness {
             endpoint_url: Some(ENDPOINT.into()),
             region: Some("us-east-1".into()),
             static_credentials: Some(("fuzz".into(), "fuzz".into())),
+            ..AwsSettings::default()
         };
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
         Harness { runtime, app: App::new(config, aws) }
