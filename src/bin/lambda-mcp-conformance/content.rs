@@ -82,24 +82,7 @@ impl Tool for JsonSchema2020 {
     const ANNOTATIONS: Annotations = FIXTURE;
 
     fn input_schema() -> Value {
-        json!({
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "type": "object",
-            "$defs": {"address": {"$anchor": "addressDef", "type": "object",
-                "properties": {"street": {"type": "string"}, "city": {"type": "string"}}}},
-            "properties": {
-                "name": {"type": "string"},
-                "address": {"$ref": "#/$defs/address"},
-                "contactMethod": {"type": "string", "enum": ["phone", "email"]},
-                "phone": {"type": "string"},
-                "email": {"type": "string"}
-            },
-            "allOf": [{"anyOf": [{"required": ["phone"]}, {"required": ["email"]}]}],
-            "if": {"properties": {"contactMethod": {"const": "phone"}}, "required": ["contactMethod"]},
-            "then": {"required": ["phone"]},
-            "else": {"required": ["email"]},
-            "additionalProperties": false
-        })
+        fixture_schema(include_str!("../../../conformance/schemas/json-schema-2020-12.json"))
     }
 
     async fn call(&self, arguments: Value, _: &CallContext) -> Result<ToolOutput<()>, ToolError> {
@@ -137,19 +120,18 @@ impl Tool for HeaderParam {
     const ANNOTATIONS: Annotations = FIXTURE;
 
     fn input_schema() -> Value {
-        json!({
-            "type": "object",
-            "properties": {
-                "region": {"type": "string", "description": "Any region name.", "x-mcp-header": "Region"}
-            },
-            "required": ["region"],
-            "additionalProperties": false
-        })
+        fixture_schema(include_str!("../../../conformance/schemas/header-param.json"))
     }
 
     async fn call(&self, arguments: Value, _: &CallContext) -> Result<ToolOutput<()>, ToolError> {
         Ok(ToolOutput::new(format!("Region: {}", arguments["region"].as_str().unwrap_or_default()), ()))
     }
+}
+
+/// A fixture tool's input schema, kept as JSON in conformance/schemas/ (the argument validator's
+/// tests read the same files).
+fn fixture_schema(text: &str) -> Value {
+    serde_json::from_str(text).expect("conformance/schemas/*.json are valid JSON")
 }
 
 pub fn register(tools: &mut ToolRegistry) {

@@ -154,8 +154,8 @@ fn every_tool_schema_compiles() {
             panic!("{name}: {error}");
         }
     }
-    // The conformance binary's hand-written schemas (src/bin/lambda-mcp-conformance/content.rs)
-    // and its derived `NoArguments`.
+    // The conformance binary's hand-written schemas (conformance/schemas/, read by
+    // src/bin/lambda-mcp-conformance/content.rs too) and its derived `NoArguments`.
     for schema in
         [conformance_2020_12(), conformance_header_param(), json!({"type": "object", "additionalProperties": false})]
     {
@@ -166,33 +166,11 @@ fn every_tool_schema_compiles() {
 }
 
 fn conformance_2020_12() -> Value {
-    json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "type": "object",
-        "$defs": {"address": {"$anchor": "addressDef", "type": "object",
-            "properties": {"street": {"type": "string"}, "city": {"type": "string"}}}},
-        "properties": {
-            "name": {"type": "string"},
-            "address": {"$ref": "#/$defs/address"},
-            "contactMethod": {"type": "string", "enum": ["phone", "email"]},
-            "phone": {"type": "string"},
-            "email": {"type": "string"}
-        },
-        "allOf": [{"anyOf": [{"required": ["phone"]}, {"required": ["email"]}]}],
-        "if": {"properties": {"contactMethod": {"const": "phone"}}, "required": ["contactMethod"]},
-        "then": {"required": ["phone"]},
-        "else": {"required": ["email"]},
-        "additionalProperties": false
-    })
+    serde_json::from_str(include_str!("../../../conformance/schemas/json-schema-2020-12.json")).unwrap()
 }
 
 fn conformance_header_param() -> Value {
-    json!({
-        "type": "object",
-        "properties": {"region": {"type": "string", "description": "Any region name.", "x-mcp-header": "Region"}},
-        "required": ["region"],
-        "additionalProperties": false
-    })
+    serde_json::from_str(include_str!("../../../conformance/schemas/header-param.json")).unwrap()
 }
 
 #[test]
