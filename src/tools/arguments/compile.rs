@@ -97,8 +97,9 @@ pub(super) struct Property {
 }
 
 /// What `additionalProperties` says about names outside `properties`.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(super) enum Extra {
+    #[default]
     Allowed,
     /// `false`: refused; `allowed` lists the declared names for the message.
     Refused {
@@ -108,7 +109,7 @@ pub(super) enum Extra {
 }
 
 /// The assertions of one subschema, each `None`/empty when the keyword is absent.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(super) struct Checks {
     pub types: Option<Types>,
     pub constant: Option<Value>,
@@ -142,41 +143,6 @@ pub(super) struct Checks {
     pub reference: Option<NodeId>,
     /// This subschema's own `description`, for a `pattern` met outside any property.
     pub description: String,
-}
-
-impl Checks {
-    fn new() -> Checks {
-        Checks {
-            types: None,
-            constant: None,
-            options: None,
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            min_length: None,
-            max_length: None,
-            min_items: None,
-            max_items: None,
-            required: Vec::new(),
-            pattern: None,
-            email: false,
-            unique_items: false,
-            properties: BTreeMap::new(),
-            extra: Extra::Allowed,
-            prefix_items: Vec::new(),
-            items: None,
-            all_of: Vec::new(),
-            any_of: Vec::new(),
-            one_of: Vec::new(),
-            not: None,
-            condition: None,
-            then: None,
-            otherwise: None,
-            reference: None,
-            description: String::new(),
-        }
-    }
 }
 
 /// Compiles `schema`; the error names the keyword and where it is (`#/properties/email`).
@@ -225,7 +191,7 @@ impl<'s> Compiler<'s> {
     }
 
     fn checks(&mut self, map: &'s Map<String, Value>, pointer: &str, depth: usize) -> Result<Checks, String> {
-        let mut checks = Checks::new();
+        let mut checks = Checks::default();
         for (keyword, value) in map {
             let at = format!("{pointer}/{}", escape(keyword));
             let bad = |what: &str| format!("#{at}: expected {what}");
