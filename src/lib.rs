@@ -2,27 +2,26 @@
 //! AI agents as well-designed tools.
 //!
 //! # Layout
-//! Dependencies point one way: `transport` -> `protocol` -> `tools` -> `store`.
+//! Two halves, and the dependency rule between them: the [`engine`] is generic MCP-on-Lambda and
+//! never imports the [`order_desk`]; the order desk is the product, built on the engine's public
+//! API. A fork replaces `order_desk` (and the lines of `main.rs` that name it), not the engine.
 //!
-//! - [`transport`]: the HTTP edge (API Gateway REST/HTTP API and function URL events through
-//!   `lambda_http`): routing, status codes, headers, body limits, the request log line.
-//! - [`auth`]: the API key check against keys kept in Secrets Manager (cached, rotation-aware,
-//!   constant-time).
-//! - [`protocol`]: JSON-RPC 2.0 envelopes, MCP protocol versions and method dispatch.
-//! - [`tools`]: the tool abstraction, argument validation, and one file per tool.
-//! - [`store`]: DynamoDB items <-> domain types, the order store, the seeder.
-//! - [`aws`]: lazily built AWS SDK configuration with bounded timeouts and retries.
-//! - [`config`]: settings read from the environment.
-//! - [`app`]: the assembled application a Lambda runtime (or a test) calls.
+//! Inside the engine, dependencies point one way: `transport` -> `protocol` -> `tools`, with
+//! `auth`, `aws` and `config` beside them; `app` only assembles. Inside the product, `tools` ->
+//! `store` (a trait; DynamoDB and in-memory implementations); `seed` (demo data, the seeder) is
+//! never on a request path.
+//!
+//! # The path a request takes
+//! 1. `main.rs` hands each Lambda event to [`engine::transport::Endpoint::handle`].
+//! 2. The transport routes on the raw path and applies the Origin, method, size and content-type
+//!    rules; [`engine::auth`] checks the key and says who is calling (a [`engine::auth::Caller`]).
+//! 3. [`engine::protocol`] parses the body once into a typed [`engine::protocol::McpRequest`] and
+//!    dispatches it with one `match` per era (legacy, 2026-07-28).
+//! 4. `tools/call` validates the arguments against the tool's schema
+//!    ([`engine::tools::ToolRegistry`]) and calls the tool with a [`engine::tools::CallContext`]
+//!    (caller, language, session).
+//! 5. An order-desk tool reads or writes through its [`order_desk::store::OrderStore`].
+//! 6. The transport turns the reply into an HTTP response and writes the request's one log line.
 
-pub mod app;
-pub mod auth;
-pub mod aws;
-pub mod config;
-pub mod protocol;
-pub mod store;
-pub mod tools;
-pub mod transport;
-
-pub use app::App;
-pub use config::Config;
+pub mod engine;
+pub mod order_desk;

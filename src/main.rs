@@ -1,20 +1,29 @@
-//! The Lambda entry point: logging, configuration, the application, the runtime loop.
+//! The Lambda entry point: logging, configuration, the product, the runtime loop.
 
 use std::convert::Infallible;
+use std::sync::Arc;
 
 use lambda_http::{Error, Request, service_fn};
-use lambda_mcp::{App, Config, aws::AwsSettings, config::AuthSettings};
+use lambda_mcp::engine::app;
+use lambda_mcp::engine::aws::{AwsContext, AwsSettings};
+use lambda_mcp::engine::config::{AuthSettings, Config};
+use lambda_mcp::order_desk::{self, store::dynamo::DynamoStore};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     lambda_http::tracing::init_default_subscriber();
-    let config = Config::from_env().inspect_err(|error| tracing::error!(%error, "invalid configuration"))?;
+    let invalid = |error: &dyn std::fmt::Display| tracing::error!(%error, "invalid configuration");
+    let config = Config::from_env().inspect_err(|e| invalid(e))?;
     if config.auth == AuthSettings::Off {
         tracing::warn!("authentication is OFF (MCP_AUTH=off): anyone who can reach this endpoint can call its tools");
     }
-    let aws = AwsSettings::from_env().inspect_err(|error| tracing::error!(%error, "invalid configuration"))?;
-    let app = App::new(config, aws);
-    let app = &app;
-    lambda_http::run(service_fn(move |request: Request| async move { Ok::<_, Infallible>(app.handle(request).await) }))
-        .await
+    let aws = Arc::new(AwsContext::new(AwsSettings::from_env().inspect_err(|e| invalid(e))?));
+    let settings = order_desk::Settings::from_env().inspect_err(|e| invalid(e))?;
+    let store = Arc::new(DynamoStore::new(aws.clone(), settings.table));
+    let endpoint = app::endpoint(config, aws, order_desk::server_info(), order_desk::registry(store));
+    let endpoint = &endpoint;
+    lambda_http::run(service_fn(
+        move |request: Request| async move { Ok::<_, Infallible>(endpoint.handle(request).await) },
+    ))
+    .await
 }

@@ -22,9 +22,13 @@ use std::time::Duration;
 
 use lambda_http::http::{HeaderName, HeaderValue, Method, Request as HttpRequest, Uri};
 use lambda_http::{Body, RequestExt, Response};
-use lambda_mcp::App;
-use lambda_mcp::aws::AwsSettings;
-use lambda_mcp::config::{AuthSettings, Config};
+use std::sync::Arc;
+
+use lambda_mcp::engine::app;
+use lambda_mcp::engine::aws::{AwsContext, AwsSettings};
+use lambda_mcp::engine::config::{AuthSettings, Config};
+use lambda_mcp::engine::transport::Endpoint;
+use lambda_mcp::order_desk::{self, store::dynamo::DynamoStore};
 use libfuzzer_sys::fuzz_target;
 use tokio::runtime::Runtime;
 
@@ -51,7 +55,7 @@ const LEAKS: &[&str] = &[
 
 struct Harness {
     runtime: Runtime,
-    app: App,
+    app: Endpoint,
 }
 
 fn harness() -> &'static Harness {
@@ -63,7 +67,6 @@ fn harness() -> &'static Harness {
             allowed_origins: vec!["https://app.example".into()],
             max_body_bytes: 8 * 1024,
             max_batch: 50,
-            table_name: TABLE.into(),
         };
         let aws = AwsSettings {
             endpoint_url: Some(ENDPOINT.into()),
@@ -72,7 +75,10 @@ fn harness() -> &'static Harness {
             ..AwsSettings::default()
         };
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
-        Harness { runtime, app: App::new(config, aws) }
+        let aws = Arc::new(AwsContext::new(aws));
+        let store = Arc::new(DynamoStore::new(aws.clone(), TABLE));
+        let app = app::endpoint(config, aws, order_desk::server_info(), order_desk::registry(store));
+        Harness { runtime, app }
     })
 }
 

@@ -8,10 +8,10 @@
 
 #![no_main]
 
-use lambda_mcp::protocol::headers::HeaderText;
-use lambda_mcp::protocol::jsonrpc::{self, ErrorObject, INVALID_REQUEST, Id, Message, parse_message};
-use lambda_mcp::protocol::modern::carries_modern_meta;
-use lambda_mcp::protocol::version::ProtocolVersion;
+use lambda_mcp::engine::protocol::headers::HeaderText;
+use lambda_mcp::engine::protocol::jsonrpc::{self, ErrorObject, INVALID_REQUEST, Id, Message, parse_message};
+use lambda_mcp::engine::protocol::modern::carries_modern_meta;
+use lambda_mcp::engine::protocol::version::ProtocolVersion;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Value, json};
 

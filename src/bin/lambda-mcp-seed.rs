@@ -13,9 +13,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
-use lambda_mcp::aws::{AwsContext, AwsSettings};
-use lambda_mcp::store::seed::{self, DataSet};
-use lambda_mcp::store::{OrderStore, demo};
+use lambda_mcp::engine::aws::{AwsContext, AwsSettings};
+use lambda_mcp::order_desk::seed::{self, DataSet, demo};
+use lambda_mcp::order_desk::store::dynamo::DynamoStore;
 
 const DEFAULT_FILE: &str = "data/demo-orders.json";
 
@@ -72,7 +72,7 @@ async fn run(options: Options) -> Result<(), String> {
     let table =
         options.table.or_else(|| std::env::var("ORDERS_TABLE").ok()).ok_or("--table or ORDERS_TABLE is required")?;
     let aws = AwsSettings::from_env().map_err(|e| e.to_string())?;
-    let store = OrderStore::new(Arc::new(AwsContext::new(aws)), table.clone());
+    let store = DynamoStore::new(Arc::new(AwsContext::new(aws)), table.clone());
     let client = store.client().await;
     let started = Instant::now();
     if !options.no_create {

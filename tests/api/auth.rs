@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use lambda_mcp::config::AuthSettings;
+use lambda_mcp::engine::config::AuthSettings;
 use serde_json::json;
 
 use crate::fault_server::{Fault, FaultServer};
@@ -10,7 +10,7 @@ use crate::helpers::{KEY, Settings, create_secret, moto, post, secrets, send};
 
 const INIT: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#;
 
-async fn status_with(app: &lambda_mcp::App, headers: &[(&str, &str)]) -> u16 {
+async fn status_with(app: &crate::helpers::App, headers: &[(&str, &str)]) -> u16 {
     let mut all = vec![("content-type", "application/json")];
     all.extend_from_slice(headers);
     send(app, post(INIT, &all)).await.status

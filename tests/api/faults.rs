@@ -6,21 +6,21 @@
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use lambda_http::RequestExt;
-use lambda_mcp::config::AuthSettings;
+use lambda_mcp::engine::config::AuthSettings;
 use serde_json::{Value, json};
 
 use crate::fault_server::{Fault, FaultServer};
 use crate::helpers::{KEY, ORDER, Settings, call_tool, create_secret, rpc, secrets, send, text_of};
 
 /// An app whose DynamoDB is `endpoint` (auth off: Secrets Manager is not under test here).
-async fn app_with_dynamodb(endpoint: &str) -> lambda_mcp::App {
+async fn app_with_dynamodb(endpoint: &str) -> crate::helpers::App {
     let mut settings = Settings::new("unused").await;
     settings.config.auth = AuthSettings::Off;
     settings.endpoint = endpoint.to_owned();
     settings.app()
 }
 
-async fn handshake_still_works(app: &lambda_mcp::App) {
+async fn handshake_still_works(app: &crate::helpers::App) {
     let init = json!({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}});
     assert_eq!(send(app, rpc(&init, None)).await.status, 200);
     let list = send(app, rpc(&json!({"jsonrpc":"2.0","id":2,"method":"tools/list"}), Some("2025-06-18"))).await;

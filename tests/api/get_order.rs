@@ -1,11 +1,10 @@
 //! `get_order` end to end against the seeded table.
 
-use lambda_mcp::config::Config;
 use serde_json::{Value, json};
 
 use crate::helpers::{KEY, ORDER, Settings, app, call_tool, create_secret, rpc, send};
 
-async fn definition(app: &lambda_mcp::App) -> Value {
+async fn definition(app: &crate::helpers::App) -> Value {
     let answer = send(app, rpc(&json!({"jsonrpc":"2.0","id":1,"method":"tools/list"}), Some("2025-06-18"))).await;
     answer.json()["result"]["tools"].as_array().unwrap().iter().find(|t| t["name"] == "get_order").unwrap().clone()
 }
@@ -77,7 +76,7 @@ async fn missing_arguments_are_treated_as_an_empty_object() {
 async fn a_missing_table_is_a_terminal_error_that_names_nothing_internal() {
     let secret = create_secret(KEY).await;
     let mut settings = Settings::new(&secret).await;
-    settings.config = Config { table_name: "table-that-does-not-exist".into(), ..settings.config };
+    settings.table = "table-that-does-not-exist".into();
     let app = settings.app();
     let result = call_tool(&app, "get_order", json!({"order_number": ORDER})).await;
     assert_eq!(result["isError"], true);

@@ -10,10 +10,16 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use lambda_http::{Body, Request, Response};
-use lambda_mcp::App;
-use lambda_mcp::aws::{AwsContext, AwsSettings};
-use lambda_mcp::config::{AuthSettings, Config, HeaderAuthSettings};
-use lambda_mcp::store::{OrderStore, demo, seed};
+use lambda_mcp::engine::app;
+use lambda_mcp::engine::aws::{AwsContext, AwsSettings};
+use lambda_mcp::engine::config::{AuthSettings, Config, HeaderAuthSettings};
+use lambda_mcp::engine::transport::Endpoint;
+use lambda_mcp::order_desk::seed::{self, demo};
+use lambda_mcp::order_desk::store::dynamo::DynamoStore;
+use lambda_mcp::order_desk::{self, server_info};
+
+/// The served endpoint, as the tests call it.
+pub type App = Endpoint;
 use serde_json::{Value, json};
 
 /// The key the events in events/ carry.
@@ -100,7 +106,7 @@ pub async fn seeded_table() -> String {
 
 /// Creates `table` and loads `orders` generated orders for `customers` customers.
 pub async fn seed_table(table: &str, customers: usize, orders: usize) {
-    let store = OrderStore::new(Arc::new(AwsContext::new(aws_settings(moto()))), table);
+    let store = DynamoStore::new(Arc::new(AwsContext::new(aws_settings(moto()))), table);
     let client = store.client().await;
     seed::create_table(client, table).await.expect("create table");
     seed::write_items(client, table, demo::generate(customers, orders, 42).items()).await.expect("seed");
@@ -110,6 +116,8 @@ pub async fn seed_table(table: &str, customers: usize, orders: usize) {
 pub struct Settings {
     pub config: Config,
     pub endpoint: String,
+    /// The order desk's table.
+    pub table: String,
 }
 
 impl Settings {
@@ -127,13 +135,15 @@ impl Settings {
             allowed_origins: vec!["https://app.example".into()],
             max_body_bytes: 1024 * 1024,
             max_batch: 50,
-            table_name: seeded_table().await,
         };
-        Settings { config, endpoint: moto().to_owned() }
+        Settings { config, endpoint: moto().to_owned(), table: seeded_table().await }
     }
 
+    /// The endpoint serving the order desk over the DynamoDB table, as `main.rs` assembles it.
     pub fn app(self) -> App {
-        App::new(self.config, aws_settings(&self.endpoint))
+        let aws = Arc::new(AwsContext::new(aws_settings(&self.endpoint)));
+        let store = Arc::new(DynamoStore::new(aws.clone(), self.table));
+        app::endpoint(self.config, aws, server_info(), order_desk::registry(store))
     }
 }
 
@@ -226,7 +236,7 @@ pub async fn fresh_app() -> (App, String) {
     seed_table(&table, 30, 120).await;
     let secret = create_secret(KEY).await;
     let mut settings = Settings::new(&secret).await;
-    settings.config.table_name = table.clone();
+    settings.table = table.clone();
     (settings.app(), table)
 }
 

@@ -71,7 +71,12 @@ async fn logs_carry_one_line_per_request_and_no_keys_or_customer_data() {
     let lines: Vec<serde_json::Value> =
         text.lines().filter(|l| l.contains("request handled")).map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 5, "one line per request:\n{text}");
-    assert!(lines.iter().any(|l| l["span"]["tool"] == "get_order" && l["span"]["outcome"] == "ok"), "{text}");
+    assert!(
+        lines.iter().any(|l| l["fields"]["tool"] == "get_order"
+            && l["fields"]["outcome"] == "ok"
+            && l["fields"]["caller"] == "key-1"),
+        "{text}"
+    );
     assert!(lines.iter().all(|l| l["fields"]["latency_ms"].is_number() && l["fields"]["status"].is_number()));
     for secret in [KEY, "wrong-key-attempt-1234", "another-wrong-token-5678", email.as_str(), name.as_str()] {
         assert!(!text.contains(secret), "`{secret}` reached the logs:\n{text}");

@@ -4,9 +4,10 @@
 
 use std::sync::Arc;
 
-use lambda_mcp::App;
-use lambda_mcp::aws::AwsContext;
-use lambda_mcp::tools::{Annotations, CallContext, Tool, ToolError, ToolOutput, ToolRegistry};
+use crate::helpers::App;
+use lambda_mcp::engine::app;
+use lambda_mcp::engine::aws::AwsContext;
+use lambda_mcp::engine::tools::{Annotations, CallContext, Tool, ToolError, ToolOutput, ToolRegistry};
 use serde_json::{Map, Value, json};
 
 use crate::helpers::{Answer, KEY, ORDER, Settings, app, aws_settings, create_secret, moto, post, rpc, send};
@@ -351,7 +352,8 @@ async fn custom_app() -> App {
     let mut tools = ToolRegistry::new();
     tools.register(AskName);
     tools.register(InRegion);
-    App::with_tools(Settings::new(&secret).await.config, Arc::new(AwsContext::new(aws_settings(moto()))), tools)
+    let aws = Arc::new(AwsContext::new(aws_settings(moto())));
+    app::endpoint(Settings::new(&secret).await.config, aws, lambda_mcp::order_desk::server_info(), tools)
 }
 
 fn call_body(id: i64, name: &str, extra: Value, capabilities: Value) -> Value {

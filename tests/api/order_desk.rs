@@ -1,7 +1,8 @@
 //! The order desk's tools end to end against moto: searches, profiles, cancellations
 //! (idempotent and race-safe), localisation and session write-back.
 
-use lambda_mcp::store::{OrderStatus, OrderStore};
+use lambda_mcp::order_desk::store::OrderStatus;
+use lambda_mcp::order_desk::store::dynamo::DynamoStore;
 use serde_json::{Value, json};
 
 use crate::helpers::{app, call_tool, call_tool_as, data_set, fresh_app, text_of};
@@ -210,7 +211,7 @@ async fn concurrent_duplicates_change_the_order_exactly_once() {
 async fn plant_lease(table: &str, key: &str, fingerprint: &str, lease_until: u64) {
     use aws_sdk_dynamodb::types::AttributeValue::{N, S};
     let settings = crate::helpers::aws_settings(crate::helpers::moto());
-    let store = OrderStore::new(std::sync::Arc::new(lambda_mcp::aws::AwsContext::new(settings)), table);
+    let store = DynamoStore::new(std::sync::Arc::new(lambda_mcp::engine::aws::AwsContext::new(settings)), table);
     let item = [
         ("pk", S(format!("IDEMPOTENCY#key:{key}"))),
         ("sk", S("IDEMPOTENCY".into())),

@@ -1,6 +1,6 @@
 //! HTTP-level behaviour: paths, methods, headers, limits.
 
-use lambda_mcp::config::Config;
+use lambda_mcp::engine::config::Config;
 use serde_json::{Value, json};
 
 use crate::helpers::{KEY, Settings, app, create_secret, event, post, request, rpc, send};

@@ -1,7 +1,7 @@
 //! Fixtures for content blocks, tool errors, required capabilities, JSON Schema 2020-12 input
 //! schemas, header mirroring (`x-mcp-header`) and the stateless-era diagnostics.
 
-use lambda_mcp::tools::{Annotations, CallContext, Tool, ToolError, ToolOutput, ToolRegistry};
+use lambda_mcp::engine::tools::{Annotations, CallContext, Tool, ToolError, ToolOutput, ToolRegistry};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};

@@ -50,13 +50,14 @@ use std::convert::Infallible;
 use std::sync::Arc;
 
 use lambda_http::{Error, Request, service_fn};
-use lambda_mcp::aws::{AwsContext, AwsSettings};
-use lambda_mcp::store::OrderStore;
-use lambda_mcp::tools::ToolRegistry;
-use lambda_mcp::{App, Config};
+use lambda_mcp::engine::app;
+use lambda_mcp::engine::aws::{AwsContext, AwsSettings};
+use lambda_mcp::engine::config::Config;
+use lambda_mcp::engine::tools::ToolRegistry;
+use lambda_mcp::order_desk::{self, store::dynamo::DynamoStore};
 
-fn registry(store: Arc<OrderStore>) -> ToolRegistry {
-    let mut tools = ToolRegistry::with_order_desk(store);
+fn registry(store: Arc<DynamoStore>) -> ToolRegistry {
+    let mut tools = order_desk::registry(store);
     content::register(&mut tools);
     mrtr::register(&mut tools);
     tools
@@ -67,9 +68,12 @@ async fn main() -> Result<(), Error> {
     lambda_http::tracing::init_default_subscriber();
     let config = Config::from_env()?;
     let aws = Arc::new(AwsContext::new(AwsSettings::from_env()?));
-    let store = Arc::new(OrderStore::new(aws.clone(), config.table_name.clone()));
-    let app = App::with_tools(config, aws, registry(store));
-    let app = &app;
-    lambda_http::run(service_fn(move |request: Request| async move { Ok::<_, Infallible>(app.handle(request).await) }))
-        .await
+    let settings = order_desk::Settings::from_env()?;
+    let store = Arc::new(DynamoStore::new(aws.clone(), settings.table));
+    let endpoint = app::endpoint(config, aws, order_desk::server_info(), registry(store));
+    let endpoint = &endpoint;
+    lambda_http::run(service_fn(
+        move |request: Request| async move { Ok::<_, Infallible>(endpoint.handle(request).await) },
+    ))
+    .await
 }

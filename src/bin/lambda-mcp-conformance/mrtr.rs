@@ -6,7 +6,7 @@
 //! library refuses (-32021) a call that lacks a capability the tool requires, and the
 //! capability-check fixture adapts to what was declared.
 
-use lambda_mcp::tools::{Annotations, CallContext, Tool, ToolError, ToolOutput, ToolRegistry};
+use lambda_mcp::engine::tools::{Annotations, CallContext, Tool, ToolError, ToolOutput, ToolRegistry};
 use serde_json::{Map, Value, json};
 
 use crate::content::{FIXTURE, NoArguments};

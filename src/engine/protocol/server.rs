@@ -1,0 +1,227 @@
+//! The MCP server and what both eras share: its identity (from the product), `tools/list` pages
+//! and `tools/call`.
+
+use std::sync::OnceLock;
+
+use serde_json::{Map, Value, json};
+
+use super::Handled;
+use super::headers::McpHeaders;
+use super::jsonrpc::{ErrorObject, INVALID_PARAMS};
+use super::request::ToolCall;
+use crate::engine::auth::Caller;
+use crate::engine::tools::texts::Lang;
+use crate::engine::tools::{CallContext, ToolRegistry};
+
+/// Tools per `tools/list` page.
+pub const TOOLS_PAGE_SIZE: usize = 50;
+const CURSOR_PREFIX: &str = "tools-from-";
+
+/// How the server introduces itself; supplied by the product.
+#[derive(Debug, Clone)]
+pub struct ServerInfo {
+    pub name: String,
+    pub title: String,
+    pub version: String,
+    pub instructions: String,
+}
+
+impl ServerInfo {
+    /// `{name, title, version}` as `serverInfo` / `io.modelcontextprotocol/serverInfo`.
+    pub fn implementation(&self) -> Value {
+        json!({"name": self.name, "title": self.title, "version": self.version})
+    }
+}
+
+/// What one HTTP request carries besides its body.
+#[derive(Debug, Clone, Default)]
+pub struct Exchange {
+    /// `MCP-Protocol-Version`, `Mcp-Method`, `Mcp-Name`, `Mcp-Param-*`.
+    pub headers: McpHeaders,
+    /// Moveo's conversation id (`x-moveo-session-id`), when sent.
+    pub session_id: Option<String>,
+    /// Who is calling, as authentication found.
+    pub caller: Caller,
+}
+
+/// The MCP server: its identity and its tools.
+#[derive(Debug)]
+pub struct McpServer {
+    pub info: ServerInfo,
+    pub tools: ToolRegistry,
+    /// `tools/list` results serialised on first use, per era ([`Era`]), one per page.
+    list_pages: [OnceLock<Vec<String>>; 2],
+}
+
+/// The protocol era a request is served by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Era {
+    /// 2024-11-05 to 2025-11-25, `initialize`-based.
+    Legacy = 0,
+    /// 2026-07-28, stateless.
+    Modern = 1,
+}
+
+impl Era {
+    /// The era's name in logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Era::Legacy => "legacy",
+            Era::Modern => "modern",
+        }
+    }
+}
+
+/// What a request is answered with: a result value, or a result already serialised (a cached
+/// `tools/list` page).
+pub(super) enum Answer<'a> {
+    Value(Value),
+    Serialized(&'a str),
+}
+
+impl Answer<'_> {
+    /// The result as a value (for a batch, which answers with one array).
+    pub(super) fn into_value(self) -> Value {
+        match self {
+            Answer::Value(value) => value,
+            // Our own serialisation of a value: it always parses.
+            Answer::Serialized(text) => serde_json::from_str(text).unwrap_or(Value::Null),
+        }
+    }
+}
+
+impl McpServer {
+    /// A server offering `tools`.
+    pub fn new(info: ServerInfo, tools: ToolRegistry) -> Self {
+        McpServer { info, tools, list_pages: Default::default() }
+    }
+
+    /// The capabilities this server offers.
+    pub fn capabilities(&self) -> Value {
+        json!({"tools": {"listChanged": false}})
+    }
+
+    /// One page of `tools/list`, in registration order (stable across requests), as a value (the
+    /// tests' reference for [`Self::list_tools_json`]).
+    #[cfg(test)]
+    pub(super) fn list_tools(&self, cursor: Option<&str>) -> Result<Value, ErrorObject> {
+        Ok(self.list_page(list_start(cursor, self.tools.len())?))
+    }
+
+    /// One page of `tools/list` for `era`, serialised once and reused: the list only changes with
+    /// a deployment, and cloning then serialising the definitions was most of the work of a warm
+    /// `tools/list` (bench/run).
+    pub(super) fn list_tools_json(&self, cursor: Option<&str>, era: Era) -> Result<&str, ErrorObject> {
+        let start = list_start(cursor, self.tools.len())?;
+        let pages = self.list_pages[era as usize].get_or_init(|| {
+            let count = self.tools.len().div_ceil(TOOLS_PAGE_SIZE).max(1);
+            (0..count)
+                .map(|page| {
+                    let result = self.list_page(page * TOOLS_PAGE_SIZE);
+                    match era {
+                        Era::Legacy => result,
+                        Era::Modern => self.modern_list_result(result),
+                    }
+                    .to_string()
+                })
+                .collect()
+        });
+        Ok(&pages[start / TOOLS_PAGE_SIZE])
+    }
+
+    fn list_page(&self, start: usize) -> Value {
+        let mut result = Map::new();
+        result.insert("tools".into(), Value::Array(self.tools.definitions(start, TOOLS_PAGE_SIZE)));
+        if start + TOOLS_PAGE_SIZE < self.tools.len() {
+            result.insert("nextCursor".into(), json!(format!("{CURSOR_PREFIX}{}", start + TOOLS_PAGE_SIZE)));
+        }
+        Value::Object(result)
+    }
+
+    /// Checks that the tool `tools/call` names exists (-32602 otherwise), noting it for the log.
+    pub(super) fn check_tool(&self, name: &str, log: &mut Handled) -> Result<(), ErrorObject> {
+        log.tool = Some(printable(name));
+        if !self.tools.contains(name) {
+            log.outcome = Some("unknown_tool");
+            return Err(ErrorObject::new(INVALID_PARAMS, format!("Unknown tool: {}", printable(name))));
+        }
+        Ok(())
+    }
+
+    /// Runs `tools/call` for a tool [`Self::check_tool`] accepted: its result, or -32602 when the
+    /// tool refuses the request as malformed.
+    pub(super) async fn call_tool(
+        &self,
+        call: ToolCall,
+        client_capabilities: Option<Map<String, Value>>,
+        exchange: &Exchange,
+        log: &mut Handled,
+    ) -> Result<Value, ErrorObject> {
+        let ctx = CallContext {
+            lang: Lang::negotiate(call.lang.as_deref()),
+            caller: exchange.caller.clone(),
+            session_id: exchange.session_id.clone(),
+            client_capabilities,
+            input_responses: call.input_responses,
+            request_state: call.request_state,
+        };
+        let Some(running) = self.tools.call(&call.name, call.arguments, &ctx) else {
+            return Ok(Value::Null);
+        };
+        let (result, outcome) = running.await;
+        log.outcome = Some(outcome.as_str());
+        result.map_err(|message| ErrorObject::new(INVALID_PARAMS, message))
+    }
+}
+
+/// Where the page a `tools/list` request asks for starts, or -32602 for a cursor this server did
+/// not hand out.
+fn list_start(cursor: Option<&str>, len: usize) -> Result<usize, ErrorObject> {
+    match cursor {
+        None => Ok(0),
+        Some(cursor) => parse_cursor(cursor, len)
+            .ok_or_else(|| ErrorObject::new(INVALID_PARAMS, "Invalid params: unknown or expired cursor")),
+    }
+}
+
+fn parse_cursor(cursor: &str, len: usize) -> Option<usize> {
+    let start: usize = cursor.strip_prefix(CURSOR_PREFIX)?.parse().ok()?;
+    (start > 0 && start < len && start.is_multiple_of(TOOLS_PAGE_SIZE)).then_some(start)
+}
+
+/// A client-supplied name made safe to echo: no control characters, at most 64 characters.
+pub(super) fn printable(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).take(64).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_cursors_this_server_issues_are_accepted() {
+        assert_eq!(parse_cursor("tools-from-50", 120), Some(50));
+        assert_eq!(parse_cursor("tools-from-50", 50), None, "past the end");
+        assert_eq!(parse_cursor("tools-from-7", 120), None, "not a page boundary");
+        assert_eq!(parse_cursor("bogus", 120), None);
+        assert_eq!(parse_cursor("tools-from-0", 120), None, "the first page has no cursor");
+    }
+
+    #[test]
+    fn the_serialised_tools_list_pages_are_the_value_pages_of_each_era() {
+        let server = super::super::tests::server_with_tools(3);
+        let legacy: Value = serde_json::from_str(server.list_tools_json(None, Era::Legacy).unwrap()).unwrap();
+        assert_eq!(legacy, server.list_tools(None).unwrap());
+        assert_eq!(legacy["tools"].as_array().map(Vec::len), Some(3));
+        let modern: Value = serde_json::from_str(server.list_tools_json(None, Era::Modern).unwrap()).unwrap();
+        assert_eq!(modern, server.modern_list_result(server.list_tools(None).unwrap()));
+        assert_eq!(modern["resultType"], "complete");
+        assert_eq!(server.list_tools_json(Some("tools-from-50"), Era::Legacy).unwrap_err().code, INVALID_PARAMS);
+    }
+
+    #[test]
+    fn echoed_names_are_printable_and_short() {
+        assert_eq!(printable("a\u{0}b\nc"), "abc");
+        assert_eq!(printable(&"x".repeat(100)).len(), 64);
+    }
+}

@@ -1,0 +1,197 @@
+//! Reads: one request per call, on keys or an index, never a `Scan`, with projections so only the
+//! attributes the domain types need travel.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use super::items::{self, Item};
+use super::{DynamoStore, sdk_error};
+use crate::order_desk::store::{Customer, CustomerOrders, Order, OrderDetails, OrderPage, OrderStatus, StoreError};
+
+/// Attributes of an order head.
+const ORDER_ATTRIBUTES: [&str; 13] = [
+    "number",
+    "customer_email",
+    "customer_name",
+    "status",
+    "currency",
+    "subtotal_minor",
+    "shipping_minor",
+    "tax_minor",
+    "total_minor",
+    "item_count",
+    "created_at",
+    "updated_at",
+    "cancel_reason",
+];
+/// Attributes of lines and shipments (beyond the order head's).
+const DETAIL_ATTRIBUTES: [&str; 12] = [
+    "line",
+    "sku",
+    "name",
+    "quantity",
+    "unit_price_minor",
+    "carrier",
+    "tracking_number",
+    "tracking_url",
+    "shipped_at",
+    "estimated_delivery",
+    "delivered_at",
+    "entity",
+];
+/// Attributes of a customer profile (beyond the order head's).
+const CUSTOMER_ATTRIBUTES: [&str; 6] = ["email", "name", "phone", "tier", "order_count", "entity"];
+
+/// A projection over `names`: the expression (`#p0, #p1, ...`) and its name placeholders, so
+/// reserved words such as `status` and `name` need no special care.
+pub(super) fn projection<'a>(names: impl IntoIterator<Item = &'a str>) -> (String, HashMap<String, String>) {
+    let mut placeholders = HashMap::new();
+    let mut expression = Vec::new();
+    for (i, name) in names.into_iter().enumerate() {
+        let placeholder = format!("#p{i}");
+        expression.push(placeholder.clone());
+        placeholders.insert(placeholder, name.to_owned());
+    }
+    (expression.join(", "), placeholders)
+}
+
+fn s(value: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(value.into())
+}
+
+/// One `Query`: a partition (of the table or an index), newest first when asked, projected.
+struct PartitionQuery<'a> {
+    index: Option<&'static str>,
+    key: &'static str,
+    value: String,
+    newest_first: bool,
+    limit: Option<usize>,
+    attributes: Vec<&'a str>,
+}
+
+impl DynamoStore {
+    async fn query_partition(&self, q: PartitionQuery<'_>) -> Result<(Vec<Item>, bool), StoreError> {
+        let (expression, names) = projection(q.attributes);
+        let output = self
+            .client()
+            .await
+            .query()
+            .table_name(&self.table)
+            .set_index_name(q.index.map(str::to_owned))
+            .key_condition_expression(format!("{} = :pk", q.key))
+            .expression_attribute_values(":pk", s(q.value))
+            .scan_index_forward(!q.newest_first)
+            .set_limit(q.limit.map(|l| l as i32))
+            .projection_expression(expression)
+            .set_expression_attribute_names(Some(names))
+            .send()
+            .await
+            .map_err(|e| sdk_error(&e))?;
+        Ok((output.items.unwrap_or_default(), output.last_evaluated_key.is_some()))
+    }
+
+    /// One order with its lines and shipments: a single `Query` on the order's partition.
+    pub(super) async fn query_order(&self, number: &str) -> Result<Option<OrderDetails>, StoreError> {
+        let (items, _) = self
+            .query_partition(PartitionQuery {
+                index: None,
+                key: "pk",
+                value: items::order_pk(number),
+                newest_first: false,
+                limit: None,
+                attributes: ORDER_ATTRIBUTES.into_iter().chain(DETAIL_ATTRIBUTES).collect(),
+            })
+            .await?;
+        Ok(items::order_details_from_items(items)?)
+    }
+
+    /// An order's head only (no lines): a single `GetItem`. `consistent` for read-before-write.
+    pub(super) async fn get_order_head(&self, number: &str, consistent: bool) -> Result<Option<Order>, StoreError> {
+        let (expression, names) = projection(ORDER_ATTRIBUTES);
+        let output = self
+            .client()
+            .await
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(items::order_pk(number)))
+            .key("sk", s(items::ORDER_SK))
+            .projection_expression(expression)
+            .set_expression_attribute_names(Some(names))
+            .consistent_read(consistent)
+            .send()
+            .await
+            .map_err(|e| sdk_error(&e))?;
+        Ok(output.item.map(items::order_from_item).transpose()?)
+    }
+
+    /// A customer's profile and newest `limit` orders: one `Query` on `gsi1`, newest first (the
+    /// profile's sort key sorts after every order's, so it comes back first).
+    pub(super) async fn query_customer_orders(&self, email: &str, limit: usize) -> Result<CustomerOrders, StoreError> {
+        let (found, truncated) = self
+            .query_partition(PartitionQuery {
+                index: Some("gsi1"),
+                key: "gsi1pk",
+                value: items::customer_pk(email),
+                newest_first: true,
+                limit: Some(limit + 1),
+                attributes: ORDER_ATTRIBUTES.into_iter().chain(CUSTOMER_ATTRIBUTES).collect(),
+            })
+            .await?;
+        let mut customer = None;
+        let mut orders = Vec::new();
+        for item in found {
+            match item.get("entity").and_then(|v| v.as_s().ok()).map(String::as_str) {
+                Some("customer") => customer = Some(items::customer_from_item(item)?),
+                _ => orders.push(items::order_from_item(item)?),
+            }
+        }
+        // Without a profile the query read one order more than asked for.
+        orders.truncate(limit);
+        let total = customer.as_ref().map(|c: &Customer| c.order_count);
+        Ok(CustomerOrders { customer, page: OrderPage { orders, total, truncated } })
+    }
+
+    /// A customer's newest `limit` orders in `status`: one `Query` on `gsi2`, newest first.
+    pub(super) async fn query_customer_orders_in_status(
+        &self,
+        email: &str,
+        status: OrderStatus,
+        limit: usize,
+    ) -> Result<OrderPage, StoreError> {
+        let (found, truncated) = self
+            .query_partition(PartitionQuery {
+                index: Some("gsi2"),
+                key: "gsi2pk",
+                value: format!("{}#STATUS#{}", items::customer_pk(email), status.as_str()),
+                newest_first: true,
+                limit: Some(limit),
+                attributes: ORDER_ATTRIBUTES.to_vec(),
+            })
+            .await?;
+        let orders = found.into_iter().map(items::order_from_item).collect::<Result<_, _>>()?;
+        Ok(OrderPage { orders, total: None, truncated })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn projections_use_placeholders_for_every_name() {
+        let (expression, names) = projection(["status", "name"]);
+        assert_eq!(expression, "#p0, #p1");
+        assert_eq!(names["#p0"], "status");
+        assert_eq!(names["#p1"], "name");
+    }
+
+    #[test]
+    fn the_order_projection_covers_every_field_of_an_order() {
+        let order =
+            serde_json::to_value(crate::order_desk::seed::demo::generate(1, 1, 1).orders[0].order.clone()).unwrap();
+        for key in order.as_object().unwrap().keys() {
+            assert!(ORDER_ATTRIBUTES.contains(&key.as_str()), "{key} is not projected");
+        }
+    }
+}
