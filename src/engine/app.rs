@@ -14,8 +14,8 @@ use crate::engine::transport::Endpoint;
 /// The endpoint serving `tools` as `info` under `config`.
 pub fn endpoint(config: Config, aws: Arc<AwsContext>, info: ServerInfo, tools: ToolRegistry) -> Endpoint {
     let auth = match &config.auth {
-        AuthSettings::Header(settings) => Some(Authenticator::new(settings, aws)),
+        AuthSettings::Header(settings) => Some(Authenticator::new(settings, aws.clone())),
         AuthSettings::Off => None,
     };
-    Endpoint::new(config, auth, McpServer::new(info, tools))
+    Endpoint::new(config, auth, McpServer::new(info, tools), aws)
 }

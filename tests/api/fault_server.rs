@@ -28,6 +28,7 @@ pub struct FaultServer {
     pub endpoint: String,
     requests: Arc<AtomicUsize>,
     bodies: Arc<Mutex<Vec<String>>>,
+    targets: Arc<Mutex<Vec<String>>>,
 }
 
 impl FaultServer {
@@ -37,10 +38,12 @@ impl FaultServer {
         let endpoint = format!("http://{}", listener.local_addr().unwrap());
         let requests = Arc::new(AtomicUsize::new(0));
         let bodies = Arc::new(Mutex::new(Vec::new()));
-        let (counter, recorded) = (requests.clone(), bodies.clone());
+        let targets = Arc::new(Mutex::new(Vec::new()));
+        let (counter, recorded, named) = (requests.clone(), bodies.clone(), targets.clone());
         tokio::spawn(async move {
             while let Ok((mut socket, _)) = listener.accept().await {
                 let (counter, recorded, fault) = (counter.clone(), recorded.clone(), fault.clone());
+                let named = named.clone();
                 tokio::spawn(async move {
                     loop {
                         let Some((request, body_at)) = read_message(&mut socket).await else {
@@ -48,6 +51,7 @@ impl FaultServer {
                         };
                         counter.fetch_add(1, Ordering::SeqCst);
                         recorded.lock().unwrap().push(String::from_utf8_lossy(&request[body_at..]).into_owned());
+                        named.lock().unwrap().push(target(&request[..body_at]));
                         let answer = match &fault {
                             Fault::Relay(upstream) => match relay(upstream, &request).await {
                                 Some(answer) => answer,
@@ -77,7 +81,13 @@ impl FaultServer {
                 });
             }
         });
-        FaultServer { endpoint, requests, bodies }
+        FaultServer { endpoint, requests, bodies, targets }
+    }
+
+    /// The `X-Amz-Target` of each request received so far (`DynamoDB_20120810.GetItem`, ...), in
+    /// the order of [`Self::bodies`].
+    pub fn targets(&self) -> Vec<String> {
+        self.targets.lock().unwrap().clone()
     }
 
     /// The bodies of the requests received so far, in order.
@@ -89,6 +99,15 @@ impl FaultServer {
     pub fn requests(&self) -> usize {
         self.requests.load(Ordering::SeqCst)
     }
+}
+
+/// A request head's `X-Amz-Target`, or an empty string.
+fn target(head: &[u8]) -> String {
+    let head = String::from_utf8_lossy(head);
+    head.lines()
+        .find_map(|line| line.split_once(':').filter(|(name, _)| name.eq_ignore_ascii_case("x-amz-target")))
+        .map(|(_, value)| value.trim().to_owned())
+        .unwrap_or_default()
 }
 
 /// Passes one request to `upstream` on a new connection and returns its response.

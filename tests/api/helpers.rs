@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use lambda_http::{Body, Request, Response};
 use lambda_mcp::engine::app;
 use lambda_mcp::engine::aws::{AwsContext, AwsSettings};
-use lambda_mcp::engine::config::{AuthSettings, Config, HeaderAuthSettings};
+use lambda_mcp::engine::config::{AuthSettings, Config, HeaderAuthSettings, Observability};
 use lambda_mcp::engine::transport::Endpoint;
 use lambda_mcp::order_desk::seed::{self, demo};
 use lambda_mcp::order_desk::store::dynamo::DynamoStore;
@@ -135,6 +135,7 @@ impl Settings {
             allowed_origins: vec!["https://app.example".into()],
             max_body_bytes: 1024 * 1024,
             max_batch: 50,
+            observability: Observability { metrics: false, ..Observability::default() },
         };
         Settings { config, endpoint: moto().to_owned(), table: seeded_table().await }
     }

@@ -82,3 +82,78 @@ async fn logs_carry_one_line_per_request_and_no_keys_or_customer_data() {
         assert!(!text.contains(secret), "`{secret}` reached the logs:\n{text}");
     }
 }
+
+/// The `request handled` lines captured on this thread, as JSON.
+fn handled_lines() -> Vec<serde_json::Value> {
+    captured().lines().filter(|l| l.contains("request handled")).map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+const TRACEPARENT: &str = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+const HEADER_TRACEPARENT: &str = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00";
+
+#[tokio::test]
+async fn the_w3c_trace_context_from_meta_or_headers_joins_the_line() {
+    capture_logs();
+    let app = app().await;
+    let list =
+        |meta: serde_json::Value| json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {"_meta": meta}});
+    let base = [("x-api-key", KEY), ("content-type", "application/json"), ("mcp-protocol-version", "2025-06-18")];
+    let mut with_header = base.to_vec();
+    with_header.extend([("traceparent", HEADER_TRACEPARENT), ("tracestate", "vendor=abc")]);
+    send(&app, post(&list(json!({})).to_string(), &with_header)).await;
+    let meta = json!({"traceparent": TRACEPARENT, "tracestate": "rojo=00f067aa0ba902b7"});
+    send(&app, post(&list(meta).to_string(), &with_header)).await;
+    send(&app, post(&list(json!({"traceparent": "not-a-traceparent"})).to_string(), &base)).await;
+
+    let lines = handled_lines();
+    assert_eq!(lines.len(), 3);
+    let field = |i: usize, name: &str| lines[i]["fields"][name].clone();
+    assert_eq!(field(0, "trace_id"), "0af7651916cd43dd8448eb211c80319c");
+    assert_eq!((field(0, "trace_source"), field(0, "tracestate")), (json!("header"), json!("vendor=abc")));
+    assert_eq!(field(0, "trace_sampled"), false);
+    assert_eq!(field(1, "trace_id"), "4bf92f3577b34da6a3ce929d0e0e4736", "_meta wins over the headers");
+    assert_eq!((field(1, "parent_span_id"), field(1, "trace_source")), (json!("00f067aa0ba902b7"), json!("meta")));
+    assert_eq!(field(1, "tracestate"), "rojo=00f067aa0ba902b7");
+    assert!(lines[2]["fields"].get("trace_id").is_none(), "a malformed traceparent is not logged");
+    assert!(!captured_contains_any(&lines, &["not-a-traceparent"]));
+}
+
+fn captured_contains_any(lines: &[serde_json::Value], needles: &[&str]) -> bool {
+    lines.iter().any(|l| needles.iter().any(|n| l.to_string().contains(n)))
+}
+
+#[tokio::test]
+async fn correlation_values_are_logged_only_after_authentication_and_personal_ones_hashed() {
+    capture_logs();
+    let app = app().await;
+    let init = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#;
+    let moveo = [
+        ("x-moveo-account-id", "acct-123"),
+        ("x-moveo-external-id", "jane.customer@example.org"),
+        ("x-moveo-session-id", "session-7f3a"),
+        ("x-moveo-request-id", "req-42"),
+    ];
+    let mut refused = moveo.to_vec();
+    refused.push(("x-api-key", "wrong-key-xyz"));
+    send(&app, post(init, &refused)).await;
+    let mut accepted = moveo.to_vec();
+    accepted.push(("x-api-key", KEY));
+    send(&app, post(init, &accepted)).await;
+
+    let lines = handled_lines();
+    assert_eq!(lines.len(), 2);
+    let (before, after) = (&lines[0]["fields"], &lines[1]["fields"]);
+    assert_eq!(before["status"], 401);
+    for (_, value) in moveo {
+        assert!(!before.to_string().contains(value), "`{value}` logged before authentication: {before}");
+    }
+    assert_eq!(
+        (after["moveo_account_id"].as_str(), after["moveo_request_id"].as_str()),
+        (Some("acct-123"), Some("req-42"))
+    );
+    for (field, raw) in [("moveo_external_user", "jane.customer@example.org"), ("moveo_session", "session-7f3a")] {
+        let pseudonym = after[field].as_str().unwrap_or_else(|| panic!("{field} missing: {after}"));
+        assert!(pseudonym.len() == 16 && pseudonym.bytes().all(|b| b.is_ascii_hexdigit()), "{field}: {pseudonym}");
+        assert!(!after.to_string().contains(raw), "`{raw}` logged verbatim: {after}");
+    }
+}

@@ -2,12 +2,15 @@
 
 mod auth;
 mod corpus;
+mod cors;
 mod events;
 mod fault_server;
 mod faults;
 mod get_order;
 mod helpers;
+mod iam;
 mod logs;
+mod metrics;
 mod modern;
 mod order_desk;
 mod protocol;

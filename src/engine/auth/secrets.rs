@@ -11,7 +11,7 @@ use thiserror::Error;
 use tokio::sync::OnceCell;
 
 use super::keys::{ApiKeys, KeyFormatError};
-use crate::engine::aws::{AwsContext, CallBudget};
+use crate::engine::aws::{AwsContext, CallBudget, Service};
 
 /// Why the keys could not be read. Logged; never shown to a client.
 #[derive(Debug, Error)]
@@ -55,6 +55,7 @@ impl SecretSource {
                 let config = aws_sdk_secretsmanager::config::Builder::from(sdk)
                     .timeout_config(budget.timeouts())
                     .retry_config(budget.retries())
+                    .interceptor(self.aws.call_counter(Service::SecretsManager))
                     .build();
                 Client::from_conf(config)
             })
@@ -85,7 +86,11 @@ impl SecretSource {
         }
     }
 
+    /// A zero window accepts no previous key at all (`MCP_KEY_ROTATION_WINDOW_SECONDS=0`).
     fn within_rotation_window(&self, current: &GetSecretValueOutput) -> bool {
+        if self.rotation_window.is_zero() {
+            return false;
+        }
         let Some(created) = current.created_date() else {
             return true;
         };

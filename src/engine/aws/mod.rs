@@ -1,6 +1,7 @@
 //! The AWS SDK configuration, built lazily on first use (never during Lambda init) and shared by
 //! every client, with timeouts and bounded retries well inside API Gateway's 29 s budget.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::{BehaviorVersion, SdkConfig, retry::RetryConfig, timeout::TimeoutConfig};
@@ -8,8 +9,10 @@ use tokio::sync::OnceCell;
 
 use crate::engine::config::ConfigError;
 
+pub mod calls;
 pub mod tls;
 
+pub use calls::{CallCounter, CallStats, CallsSnapshot, Service, ServiceCalls};
 pub use tls::TlsRoots;
 
 /// Explicit overrides; empty in production, where the standard `AWS_*` environment applies
@@ -96,17 +99,29 @@ impl CallBudget {
     }
 }
 
-/// The shared, lazily loaded SDK configuration.
+/// The shared, lazily loaded SDK configuration, and the counts of the calls made with it.
 #[derive(Debug, Default)]
 pub struct AwsContext {
     settings: AwsSettings,
     sdk: OnceCell<SdkConfig>,
+    calls: Arc<CallStats>,
 }
 
 impl AwsContext {
     /// A context that loads the SDK configuration on first use.
     pub fn new(settings: AwsSettings) -> Self {
-        AwsContext { settings, sdk: OnceCell::new() }
+        AwsContext { settings, sdk: OnceCell::new(), calls: Arc::default() }
+    }
+
+    /// The interceptor a client of `service` adds to its configuration, so its calls, retries
+    /// and timeouts are counted.
+    pub fn call_counter(&self, service: Service) -> CallCounter {
+        CallCounter::new(service, self.calls.clone())
+    }
+
+    /// The calls counted so far, by every client built with [`Self::call_counter`].
+    pub fn calls(&self) -> CallsSnapshot {
+        self.calls.snapshot()
     }
 
     /// The SDK configuration, loaded once (environment, credentials chain, overrides).

@@ -11,6 +11,7 @@ mod legacy;
 pub mod modern;
 pub mod request;
 pub mod server;
+pub mod trace;
 pub mod version;
 
 use serde_json::Value;
@@ -34,6 +35,8 @@ pub struct Handled {
     /// How it ended when not plainly: `ok`, `tool_error`, `invalid_arguments`, `parse_error`,
     /// `invalid_request`, `method_not_found`, `unknown_tool`, ...
     pub outcome: Option<&'static str>,
+    /// The W3C trace context the message's `_meta` carries.
+    pub trace: Option<trace::TraceContext>,
 }
 
 /// The HTTP status a reply travels with.
@@ -77,6 +80,7 @@ impl McpServer {
                 return Reply::json(Status::BadRequest, jsonrpc::failure(None, error));
             }
         };
+        log.trace = request::meta_trace(&value);
         let modern_header = matches!(&exchange.headers.protocol_version,
             HeaderText::Present(v) if ProtocolVersion::parse(v).is_some_and(ProtocolVersion::is_modern));
         if modern_header || modern::carries_modern_meta(&value) {

@@ -5,6 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::jsonrpc::{ErrorObject, INVALID_PARAMS};
+use super::trace::{TraceContext, TraceSource};
 
 /// `params._meta` key of Moveo's conversation context (language, session variables).
 pub const META_MOVEO_CONTEXT: &str = "moveo/context";
@@ -79,6 +80,18 @@ fn cursor(params: &Map<String, Value>) -> Result<Option<String>, ErrorObject> {
     }
 }
 
+/// The W3C trace context in a message's `params._meta` (`traceparent`, `tracestate`: the keys the
+/// specification reserves for OpenTelemetry context, SEP-414); for a batch, its first message's.
+pub fn meta_trace(message: &Value) -> Option<TraceContext> {
+    let message = match message {
+        Value::Array(items) => items.first()?,
+        other => other,
+    };
+    let meta = message.get("params")?.get("_meta")?;
+    let text = |key: &str| meta.get(key).and_then(Value::as_str);
+    TraceContext::from_parts(text("traceparent"), text("tracestate"), TraceSource::Meta)
+}
+
 /// `params._meta["moveo/context"].lang`, when Moveo sends one of a sane length.
 fn moveo_lang(params: &Map<String, Value>) -> Option<String> {
     let lang = params.get("_meta")?.get(META_MOVEO_CONTEXT)?.get("lang")?.as_str()?;
@@ -90,6 +103,19 @@ fn moveo_lang(params: &Map<String, Value>) -> Option<String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_trace_context_is_read_from_meta_even_in_a_batch() {
+        let parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        let message =
+            json!({"method": "tools/list", "params": {"_meta": {"traceparent": parent, "tracestate": "a=b"}}});
+        let trace = meta_trace(&message).unwrap();
+        assert_eq!((trace.parent.to_header().as_str(), trace.state.as_deref()), (parent, Some("a=b")));
+        assert_eq!(trace.source, TraceSource::Meta);
+        assert_eq!(meta_trace(&json!([message, {}])).unwrap().parent.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
+        assert_eq!(meta_trace(&json!({"params": {"_meta": {"traceparent": "garbage"}}})), None);
+        assert_eq!(meta_trace(&json!({"params": {}})), None);
+    }
 
     fn parse(method: &str, params: Value) -> Result<McpRequest, ErrorObject> {
         let Value::Object(params) = params else { panic!("params must be an object") };

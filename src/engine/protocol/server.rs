@@ -96,6 +96,12 @@ impl McpServer {
         McpServer { info, tools, list_pages: Default::default() }
     }
 
+    /// Whether `name` is one of the served tools (a client-sent name that is not stays out of the
+    /// metrics' dimensions).
+    pub fn has_tool(&self, name: &str) -> bool {
+        self.tools.contains(name)
+    }
+
     /// The capabilities this server offers.
     pub fn capabilities(&self) -> Value {
         json!({"tools": {"listChanged": false}})

@@ -1,21 +1,31 @@
 //! The HTTP edge: one handler for API Gateway REST (v1), HTTP API (v2) and function URL events.
-//! Checks, in order: path (404), `Origin` (403), method (405), API key (401/503), body size (413),
-//! `Content-Type` (415), `MCP-Protocol-Version` (400); then hands the body to the protocol layer.
-//! Writes one structured log line per request ([`RequestLog`]).
+//! Checks, in order: path (404), `Origin` (403), CORS preflight (204), method (405), API key
+//! (401/503), body size (413), `Content-Type` (415), `MCP-Protocol-Version` (400); then hands the
+//! body to the protocol layer. Every answer to an allowed browser origin carries CORS headers.
+//! Writes one structured log line and one metrics line per request ([`observe`]).
 
+pub mod cors;
+pub mod metrics;
+pub mod observe;
+pub mod pseudonym;
 mod request_log;
 mod response;
+pub mod xray;
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use lambda_http::http::{HeaderMap, Method, StatusCode, header};
 use lambda_http::{Body, Request, RequestExt, Response};
 
 use crate::engine::auth::{AuthError, Authenticator, Caller};
+use crate::engine::aws::AwsContext;
 use crate::engine::config::{Config, normalise_path};
 use crate::engine::protocol::headers::{HeaderText, McpHeaders};
 use crate::engine::protocol::{Exchange, McpServer, Reply, Status};
 
+pub use metrics::MetricsOutput;
+pub use observe::Observers;
 pub use request_log::RequestLog;
 pub use response::UNAUTHORIZED;
 
@@ -25,19 +35,29 @@ const PLAUSIBLE_EPOCH_MS: u64 = 1_000_000_000_000;
 /// Time kept back from the Lambda deadline to send the answer.
 const DEADLINE_MARGIN_MS: u64 = 300;
 
-/// The served endpoint: the engine's settings, the authenticator (none when auth is off) and the
-/// MCP server. Built once per Lambda execution environment, shared by every invocation.
+/// The served endpoint: the engine's settings, the authenticator (none when auth is off), the
+/// MCP server, the AWS context (for its call counts) and the request observers. Built once per
+/// Lambda execution environment, shared by every invocation.
 #[derive(Debug)]
 pub struct Endpoint {
     config: Config,
     auth: Option<Authenticator>,
     server: McpServer,
+    aws: Arc<AwsContext>,
+    observers: Observers,
 }
 
 impl Endpoint {
     /// An endpoint serving `server` under `config`, checking callers with `auth`.
-    pub fn new(config: Config, auth: Option<Authenticator>, server: McpServer) -> Self {
-        Endpoint { config, auth, server }
+    pub fn new(config: Config, auth: Option<Authenticator>, server: McpServer, aws: Arc<AwsContext>) -> Self {
+        let observers = Observers::new(&config.observability);
+        Endpoint { config, auth, server, aws, observers }
+    }
+
+    /// The same endpoint writing its metrics lines to `output` (tests keep them in memory).
+    pub fn with_metrics_output(mut self, output: MetricsOutput) -> Self {
+        self.observers = self.observers.with_metrics_output(output);
+        self
     }
 
     /// The MCP server.
@@ -48,8 +68,13 @@ impl Endpoint {
     /// Handles one HTTP request. Never fails: every outcome is an HTTP response.
     pub async fn handle(&self, request: Request) -> Response<Body> {
         let mut log = RequestLog::start(&request);
-        let response = self.route(&request, &mut log).await;
-        log.write(response.status().as_u16());
+        let calls = self.aws.calls();
+        let mut response = self.route(&request, &mut log).await;
+        if let Some(origin) = allowed_origin(request.headers(), &self.config.allowed_origins) {
+            cors::allow(&mut response, &origin);
+        }
+        let status = response.status().as_u16();
+        self.observers.finish(&log, status, self.aws.calls().since(calls), |name| self.server.has_tool(name));
         response
     }
 
@@ -60,6 +85,9 @@ impl Endpoint {
         }
         if !origin_allowed(request.headers(), &config.allowed_origins) {
             return response::client_error(StatusCode::FORBIDDEN, "Forbidden: this origin is not allowed");
+        }
+        if cors::is_preflight(request.method(), request.headers()) {
+            return cors::preflight(request.headers(), self.auth.as_ref().map(Authenticator::header_name));
         }
         if request.method() != Method::POST {
             return response::method_not_allowed();
@@ -128,6 +156,12 @@ fn time_left(request: &Request) -> Option<Duration> {
     }
     let now_ms = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_millis() as u64;
     Some(Duration::from_millis(deadline_ms.saturating_sub(now_ms).saturating_sub(DEADLINE_MARGIN_MS)))
+}
+
+/// The request's `Origin` when there is one and it is allowed: its answer may be read by that page.
+fn allowed_origin(headers: &HeaderMap, allowed: &[String]) -> Option<String> {
+    let origin = headers.get(header::ORIGIN)?.to_str().ok()?.trim();
+    origin_allowed(headers, allowed).then(|| origin.to_owned())
 }
 
 /// DNS-rebinding defence: a request with an `Origin` is let through when the origin is on the

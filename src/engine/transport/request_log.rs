@@ -1,16 +1,23 @@
 //! The request's log line: every field of it in one typed value, filled in as the request is
-//! served (ids from the event, the caller from auth, method, tool and outcome from the protocol
-//! layer, status and latency at the end) and written once. Holds no key, token or customer data.
+//! served (ids and trace context from the event, the caller from auth, method, tool and outcome
+//! from the protocol layer, status and latency at the end) and written once. Holds no key, token
+//! or customer data.
+//!
+//! Moveo's correlation headers are client-supplied text: they are written only once the caller
+//! is authenticated (or authentication is off), and the two that can identify a person, the
+//! external user id and the conversation's session id, only as pseudonyms ([`Pseudonyms`]).
 
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use lambda_http::http::HeaderMap;
 use lambda_http::request::RequestContext;
 use lambda_http::{Request, RequestExt};
 
+use super::pseudonym::Pseudonyms;
 use crate::engine::protocol::Handled;
+use crate::engine::protocol::trace::{TraceContext, TraceSource};
 
-/// The correlation headers Moveo sends, logged with every request.
+/// The correlation headers Moveo sends, logged with every authenticated request.
 const MOVEO_HEADERS: [&str; 8] = [
     "x-moveo-account-id",
     "x-moveo-account-slug",
@@ -22,14 +29,22 @@ const MOVEO_HEADERS: [&str; 8] = [
     "x-moveo-user-agent",
 ];
 
+/// Indexes in `MOVEO_HEADERS` of the values that can identify a person.
+const PERSONAL: [usize; 2] = [4, 5];
+
 /// One request's log line.
 #[derive(Debug)]
 pub struct RequestLog {
-    started: Instant,
+    pub(super) started: Instant,
+    pub(super) started_at: SystemTime,
     http_method: String,
     apigw_request_id: Option<String>,
     lambda_request_id: Option<String>,
-    /// Moveo's correlation ids, in the order of `MOVEO_HEADERS`.
+    /// Lambda's X-Ray trace header for the invocation (`Root=...;Parent=...;Sampled=...`).
+    pub(super) xray_trace: Option<String>,
+    /// The trace context of the `traceparent`/`tracestate` headers.
+    header_trace: Option<TraceContext>,
+    /// Moveo's correlation ids, in the order of `MOVEO_HEADERS`, as sent.
     moveo: [Option<String>; 8],
     /// The authenticated caller's non-secret id.
     pub caller: Option<String>,
@@ -38,7 +53,7 @@ pub struct RequestLog {
 }
 
 impl RequestLog {
-    /// Starts the line for `request`: its ids, and the clock.
+    /// Starts the line for `request`: its ids and trace context, and the clock.
     pub fn start(request: &Request) -> Self {
         let apigw_request_id = match request.request_context_ref() {
             Some(RequestContext::ApiGatewayV1(ctx)) => ctx.request_id.clone(),
@@ -46,26 +61,56 @@ impl RequestLog {
             _ => None,
         };
         let headers = request.headers();
+        let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        let context = request.lambda_context_ref();
         RequestLog {
             started: Instant::now(),
+            started_at: SystemTime::now(),
             http_method: request.method().to_string(),
             apigw_request_id,
-            lambda_request_id: request.lambda_context_ref().map(|c| c.request_id.clone()),
+            lambda_request_id: context.map(|c| c.request_id.clone()),
+            xray_trace: context.and_then(|c| c.xray_trace_id.clone()),
+            header_trace: TraceContext::from_parts(text("traceparent"), text("tracestate"), TraceSource::Header),
             moveo: MOVEO_HEADERS.map(|name| header_text(headers, name)),
             caller: None,
             handled: Handled::default(),
         }
     }
 
+    /// The trace context to record: `_meta`'s over the headers'.
+    pub fn trace(&self) -> Option<&TraceContext> {
+        self.handled.trace.as_ref().or(self.header_trace.as_ref())
+    }
+
+    /// Milliseconds since [`Self::start`], to two decimals.
+    pub fn latency_ms(&self) -> f64 {
+        (self.started.elapsed().as_secs_f64() * 100_000.0).round() / 100.0
+    }
+
+    /// Moveo's values as they may be logged: none before authentication, personal ones hidden.
+    fn moveo_fields(&self, pseudonyms: &Pseudonyms) -> [Option<String>; 8] {
+        let mut fields: [Option<String>; 8] = Default::default();
+        if self.caller.is_some() {
+            for (i, value) in self.moveo.iter().enumerate() {
+                fields[i] = match value {
+                    Some(v) if PERSONAL.contains(&i) => Some(pseudonyms.of(v)),
+                    other => other.clone(),
+                };
+            }
+        }
+        fields
+    }
+
     /// Writes the line, with the response's status and the time since [`Self::start`].
-    pub fn write(self, status: u16) {
-        let latency_ms = (self.started.elapsed().as_secs_f64() * 100_000.0).round() / 100.0;
+    pub fn write(&self, status: u16, pseudonyms: &Pseudonyms) {
         let h = &self.handled;
-        let m = &self.moveo;
+        let m = self.moveo_fields(pseudonyms);
+        let trace = self.trace();
+        let xray = self.xray_trace.as_deref().and_then(|t| t.split(';').find_map(|f| f.strip_prefix("Root=")));
         tracing::info!(
             http_method = self.http_method.as_str(),
             status,
-            latency_ms,
+            latency_ms = self.latency_ms(),
             era = h.era.map(|e| e.as_str()),
             rpc_method = h.method.as_deref(),
             tool = h.tool.as_deref(),
@@ -73,12 +118,18 @@ impl RequestLog {
             caller = self.caller.as_deref(),
             apigw_request_id = self.apigw_request_id.as_deref(),
             lambda_request_id = self.lambda_request_id.as_deref(),
+            trace_id = trace.map(|t| t.parent.trace_id.as_str()),
+            parent_span_id = trace.map(|t| t.parent.parent_id.as_str()),
+            trace_sampled = trace.map(|t| t.parent.sampled()),
+            tracestate = trace.and_then(|t| t.state.as_deref()),
+            trace_source = trace.map(|t| t.source.as_str()),
+            xray_trace_id = xray,
             moveo_account_id = m[0].as_deref(),
             moveo_account_slug = m[1].as_deref(),
             moveo_brain_id = m[2].as_deref(),
             moveo_desk_id = m[3].as_deref(),
-            moveo_session_id = m[4].as_deref(),
-            moveo_external_id = m[5].as_deref(),
+            moveo_session = m[4].as_deref(),
+            moveo_external_user = m[5].as_deref(),
             moveo_request_id = m[6].as_deref(),
             moveo_user_agent = m[7].as_deref(),
             "request handled"

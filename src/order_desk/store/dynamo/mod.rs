@@ -17,7 +17,7 @@ pub use items::{Item, ItemError, TTL_ATTRIBUTE};
 use super::{
     CancelOutcome, CancelRequest, CustomerOrders, Order, OrderDetails, OrderPage, OrderStatus, OrderStore, StoreError,
 };
-use crate::engine::aws::{AwsContext, CallBudget};
+use crate::engine::aws::{AwsContext, CallBudget, Service};
 
 /// Classifies an SDK failure; the description keeps the error code, never item data.
 pub fn sdk_error<E: ProvideErrorMetadata, R>(error: &SdkError<E, R>) -> StoreError {
@@ -66,6 +66,7 @@ impl DynamoStore {
                 let config = aws_sdk_dynamodb::config::Builder::from(sdk)
                     .timeout_config(budget.timeouts())
                     .retry_config(budget.retries())
+                    .interceptor(self.aws.call_counter(Service::DynamoDb))
                     .build();
                 Client::from_conf(config)
             })

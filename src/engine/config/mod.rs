@@ -1,9 +1,15 @@
 //! The engine's settings, read from the environment once, at start-up, with documented defaults.
 //! A product reads its own settings (the order desk: its table) the same way.
 
+mod lambda_env;
+mod limits;
+
 use std::time::Duration;
 
 use thiserror::Error;
+
+pub use lambda_env::{AUTH_OFF_ACKNOWLEDGEMENT, Runtime};
+pub use limits::{LIMITS, Limit, whole};
 
 /// Default MCP endpoint path.
 pub const DEFAULT_MCP_PATH: &str = "/mcp";
@@ -34,9 +40,40 @@ pub struct HeaderAuthSettings {
     pub cache_ttl: Duration,
     /// The shortest time between two fetches triggered by an unknown key.
     pub refresh_interval: Duration,
-    /// How long after a rotation the previous key (`AWSPREVIOUS`) is still accepted.
+    /// How long after a rotation the previous key (`AWSPREVIOUS`) is still accepted; zero: never.
     pub rotation_window: Duration,
 }
+
+/// Where the request's metrics and traces go, and how personal correlation values are hidden.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Observability {
+    /// Write one EMF metrics line per request (`MCP_METRICS`, `emf` or `off`).
+    pub metrics: bool,
+    /// The metrics' `FunctionName` dimension (`AWS_LAMBDA_FUNCTION_NAME`).
+    pub function_name: String,
+    /// Lambda's application log level (`AWS_LAMBDA_LOG_LEVEL`), which metrics lines must pass.
+    pub lambda_log_level: Option<String>,
+    /// The key of the log pseudonyms (`MCP_LOG_HASH_KEY`; the template passes the stack's id).
+    pub log_hash_key: String,
+    /// The X-Ray daemon's address (`AWS_XRAY_DAEMON_ADDRESS`, set by Lambda when tracing is on).
+    pub xray_daemon: Option<String>,
+}
+
+impl Default for Observability {
+    fn default() -> Self {
+        Observability {
+            metrics: true,
+            function_name: "lambda-mcp".into(),
+            lambda_log_level: None,
+            log_hash_key: DEFAULT_LOG_HASH_KEY.into(),
+            xray_daemon: None,
+        }
+    }
+}
+
+/// The pseudonym key when `MCP_LOG_HASH_KEY` is unset (local runs): pseudonyms are then plain
+/// hashes, comparable across such runs.
+pub const DEFAULT_LOG_HASH_KEY: &str = "lambda-mcp log pseudonyms";
 
 /// Everything the function is configured with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +88,8 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Largest accepted JSON-RPC batch, in messages.
     pub max_batch: usize,
+    /// Metrics, traces and log pseudonyms.
+    pub observability: Observability,
 }
 
 /// A setting that is missing or cannot be parsed.
@@ -76,11 +115,14 @@ impl Config {
             None | Some("header") => AuthSettings::Header(HeaderAuthSettings {
                 secret_id: get("MCP_API_KEY_SECRET_ID").ok_or(ConfigError::Missing("MCP_API_KEY_SECRET_ID"))?,
                 header: get("MCP_API_KEY_HEADER").unwrap_or_else(|| DEFAULT_API_KEY_HEADER.into()).to_ascii_lowercase(),
-                cache_ttl: seconds(&get, "MCP_KEY_CACHE_TTL_SECONDS", 300)?,
-                refresh_interval: seconds(&get, "MCP_KEY_REFRESH_INTERVAL_SECONDS", 5)?,
-                rotation_window: seconds(&get, "MCP_KEY_ROTATION_WINDOW_SECONDS", 86_400)?,
+                cache_ttl: Duration::from_secs(whole(&get, "MCP_KEY_CACHE_TTL_SECONDS")?),
+                refresh_interval: Duration::from_secs(whole(&get, "MCP_KEY_REFRESH_INTERVAL_SECONDS")?),
+                rotation_window: Duration::from_secs(whole(&get, "MCP_KEY_ROTATION_WINDOW_SECONDS")?),
             }),
-            Some("off") => AuthSettings::Off,
+            Some("off") => {
+                lambda_env::allow_auth_off(&get)?;
+                AuthSettings::Off
+            }
             Some(other) => {
                 return Err(ConfigError::Invalid {
                     name: "MCP_AUTH",
@@ -97,8 +139,32 @@ impl Config {
             mcp_path,
             auth,
             allowed_origins,
-            max_body_bytes: number(&get, "MCP_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)?,
-            max_batch: number(&get, "MCP_MAX_BATCH", DEFAULT_MAX_BATCH)?,
+            max_body_bytes: usize::try_from(whole(&get, "MCP_MAX_BODY_BYTES")?).unwrap_or(usize::MAX),
+            max_batch: usize::try_from(whole(&get, "MCP_MAX_BATCH")?).unwrap_or(usize::MAX),
+            observability: Observability::from_lookup(&get)?,
+        })
+    }
+}
+
+impl Observability {
+    fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let defaults = Observability::default();
+        let metrics = match get("MCP_METRICS").map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+            None | Some("emf") => true,
+            Some("off") => false,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "MCP_METRICS",
+                    reason: format!("expected `emf` or `off`, got `{other}`"),
+                });
+            }
+        };
+        Ok(Observability {
+            metrics,
+            function_name: get("AWS_LAMBDA_FUNCTION_NAME").unwrap_or(defaults.function_name),
+            lambda_log_level: get("AWS_LAMBDA_LOG_LEVEL"),
+            log_hash_key: get("MCP_LOG_HASH_KEY").unwrap_or(defaults.log_hash_key),
+            xray_daemon: get("AWS_XRAY_DAEMON_ADDRESS"),
         })
     }
 }
@@ -112,22 +178,6 @@ pub fn normalise_path(path: &str) -> String {
 /// A setting that must be present and not blank.
 pub fn required(get: &impl Fn(&str) -> Option<String>, name: &'static str) -> Result<String, ConfigError> {
     get(name).filter(|v| !v.trim().is_empty()).ok_or(ConfigError::Missing(name))
-}
-
-fn number(get: &impl Fn(&str) -> Option<String>, name: &'static str, default: usize) -> Result<usize, ConfigError> {
-    match get(name) {
-        None => Ok(default),
-        Some(raw) => raw
-            .trim()
-            .parse::<usize>()
-            .ok()
-            .filter(|n| *n > 0)
-            .ok_or(ConfigError::Invalid { name, reason: format!("expected a positive whole number, got `{raw}`") }),
-    }
-}
-
-fn seconds(get: &impl Fn(&str) -> Option<String>, name: &'static str, default: u64) -> Result<Duration, ConfigError> {
-    number(get, name, default as usize).map(|n| Duration::from_secs(n as u64))
 }
 
 #[cfg(test)]
@@ -172,6 +222,54 @@ mod tests {
         .unwrap();
         assert_eq!(c.mcp_path, "/api/mcp");
         assert_eq!(c.allowed_origins, vec!["https://a.example", "https://b.example"]);
+    }
+
+    #[test]
+    fn the_defaults_are_the_limits_tables() {
+        let c = config(&[("MCP_API_KEY_SECRET_ID", "s")]).unwrap();
+        assert_eq!(c.max_body_bytes, DEFAULT_MAX_BODY_BYTES);
+        assert_eq!(c.max_batch, DEFAULT_MAX_BATCH);
+        let AuthSettings::Header(h) = c.auth else { panic!("header auth is the default") };
+        assert_eq!(h.rotation_window, Duration::from_secs(86_400));
+    }
+
+    #[test]
+    fn a_rotation_window_of_zero_is_accepted_and_means_never() {
+        let c = config(&[("MCP_API_KEY_SECRET_ID", "s"), ("MCP_KEY_ROTATION_WINDOW_SECONDS", "0")]).unwrap();
+        let AuthSettings::Header(h) = c.auth else { panic!("header auth") };
+        assert!(h.rotation_window.is_zero());
+        assert!(config(&[("MCP_API_KEY_SECRET_ID", "s"), ("MCP_KEY_ROTATION_WINDOW_SECONDS", "2592001")]).is_err());
+    }
+
+    #[test]
+    fn auth_off_in_lambda_is_refused_without_the_acknowledgement() {
+        let lambda =
+            [("MCP_AUTH", "off"), ("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001"), ("LAMBDA_TASK_ROOT", "/var/task")];
+        let err = config(&lambda).unwrap_err();
+        assert!(
+            matches!(&err, ConfigError::Invalid { name: "MCP_AUTH", reason } if reason.contains(AUTH_OFF_ACKNOWLEDGEMENT.0))
+        );
+        let mut acknowledged = lambda.to_vec();
+        acknowledged.push(AUTH_OFF_ACKNOWLEDGEMENT);
+        assert_eq!(config(&acknowledged).unwrap().auth, AuthSettings::Off);
+    }
+
+    #[test]
+    fn observability_settings_come_from_lambdas_variables() {
+        let c = config(&[
+            ("MCP_AUTH", "off"),
+            ("AWS_LAMBDA_FUNCTION_NAME", "orders-mcp"),
+            ("AWS_LAMBDA_RUNTIME_API", "http://127.0.0.1:9000/.rt/orders-mcp"),
+            ("AWS_LAMBDA_LOG_LEVEL", "WARN"),
+            ("MCP_LOG_HASH_KEY", "stack-uuid"),
+        ])
+        .unwrap();
+        assert_eq!(c.observability.function_name, "orders-mcp");
+        assert_eq!(c.observability.lambda_log_level.as_deref(), Some("WARN"));
+        assert_eq!(c.observability.log_hash_key, "stack-uuid");
+        assert!(c.observability.metrics);
+        assert!(!config(&[("MCP_AUTH", "off"), ("MCP_METRICS", "off")]).unwrap().observability.metrics);
+        assert!(config(&[("MCP_AUTH", "off"), ("MCP_METRICS", "statsd")]).is_err());
     }
 
     #[test]
