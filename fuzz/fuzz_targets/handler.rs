@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 use lambda_mcp::engine::app;
 use lambda_mcp::engine::aws::{AwsContext, AwsSettings};
-use lambda_mcp::engine::config::{AuthSettings, Config};
+use lambda_mcp::engine::config::{AuthSettings, Config, Observability};
 use lambda_mcp::engine::transport::Endpoint;
 use lambda_mcp::order_desk::{self, store::dynamo::DynamoStore};
 use libfuzzer_sys::fuzz_target;
@@ -67,6 +67,7 @@ fn harness() -> &'static Harness {
             allowed_origins: vec!["https://app.example".into()],
             max_body_bytes: 8 * 1024,
             max_batch: 50,
+            observability: Observability { metrics: false, ..Observability::default() },
         };
         let aws = AwsSettings {
             endpoint_url: Some(ENDPOINT.into()),

@@ -69,6 +69,10 @@ fn metrics_under(document: &Value, dimensions: &[&str]) -> Vec<String> {
     names
 }
 
+/// One scripted request: what is sent, its status, `Method`, `Outcome`, and for a tool call its
+/// `Tool` and `ToolOutcome`.
+type Step = (lambda_http::Request, u16, &'static str, &'static str, Option<(&'static str, &'static str)>);
+
 fn tool_call(name: &str, arguments: Value) -> Value {
     json!({"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": {"name": name, "arguments": arguments}})
 }
@@ -78,8 +82,7 @@ async fn every_request_writes_one_valid_emf_line_with_its_method_outcome_and_too
     let (app, lines) = app_with_lines(Settings::new(&create_secret(KEY).await).await).await;
     let init = json!({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}});
     let json_headers = [("content-type", "application/json")];
-    // (request, status, Method, Outcome, Some((Tool, ToolOutcome)) for tool calls)
-    let script: Vec<(lambda_http::Request, u16, &str, &str, Option<(&str, &str)>)> = vec![
+    let script: Vec<Step> = vec![
         (post(&init.to_string(), &json_headers), 401, "none", "unauthorized", None),
         (rpc(&init, None), 200, "initialize", "ok", None),
         (
