@@ -227,3 +227,37 @@ async fn metrics_lines_carry_a_level_lambda_keeps_at_warn_and_above() {
     send(&app, rpc(&json!({"jsonrpc":"2.0","id":2,"method":"tools/list"}), Some("2025-06-18"))).await;
     assert_eq!(documents(&lines)[0]["level"], "ERROR");
 }
+
+#[tokio::test]
+async fn a_sampled_invocation_sends_an_xray_subsegment_carrying_the_w3c_trace_id() {
+    use lambda_http::RequestExt;
+    let daemon = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    daemon.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    let mut settings = Settings::new(&create_secret(KEY).await).await;
+    settings.config.observability.xray_daemon = Some(daemon.local_addr().unwrap().to_string());
+    let (app, _) = app_with_lines(settings).await;
+    let mut context = lambda_http::lambda_runtime::Context::default();
+    context.xray_trace_id = Some("Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1".into());
+    let mut call = tool_call("get_order", json!({"order_number": ORDER}));
+    call["params"]["_meta"] = json!({"traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"});
+    assert_eq!(send(&app, rpc(&call, Some("2025-06-18")).with_lambda_context(context.clone())).await.status, 200);
+
+    let mut buffer = [0u8; 65_536];
+    let size = daemon.recv(&mut buffer).expect("a subsegment for the sampled invocation");
+    let text = std::str::from_utf8(&buffer[..size]).unwrap();
+    let document: Value = serde_json::from_str(text.split_once('\n').unwrap().1).unwrap();
+    assert_eq!(
+        (document["trace_id"].as_str(), document["parent_id"].as_str()),
+        (Some("1-5759e988-bd862e3fe1be46a994272793"), Some("53995c3f42cd8ad8"))
+    );
+    assert_eq!(
+        document["annotations"],
+        json!({"mcp_method": "tools/call", "mcp_tool": "get_order", "mcp_outcome": "ok", "w3c_trace_id": "4bf92f3577b34da6a3ce929d0e0e4736"})
+    );
+    assert!(!text.contains(KEY));
+
+    context.xray_trace_id = Some("Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=0".into());
+    send(&app, rpc(&call, Some("2025-06-18")).with_lambda_context(context)).await;
+    daemon.set_read_timeout(Some(std::time::Duration::from_millis(500))).unwrap();
+    assert!(daemon.recv(&mut buffer).is_err(), "an unsampled invocation sends nothing");
+}
