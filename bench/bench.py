@@ -787,7 +787,7 @@ def summarise_cold(runs):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--quick", action="store_true", help="CI smoke: fewer runs, 1k orders only, no CPU-limited run")
+    p.add_argument("--quick", action="store_true", help="a shorter run (not part of CI): fewer runs, 1k orders only, no CPU-limited run")
     p.add_argument("--cold-runs", type=int, help="fresh processes per Rust cold start (default 30, quick 8)")
     p.add_argument("--peer-cold-runs", type=int, help="fresh processes per peer cold start (default 10, quick 3)")
     p.add_argument("--warm", type=int, help="invocations per warm measurement (default 2000, quick 300)")

@@ -2,7 +2,8 @@
 //! case through the real handler, authentication on, against the local moto server. Each case
 //! must get its documented status and JSON-RPC code (or `isError`), and no case may panic, answer
 //! 5xx, take longer than the bound, or leak the key, the table, the endpoint, SDK error text or
-//! code locations in its body or in a log line.
+//! code locations in its body or in a log line it causes. Each case logs into a buffer of its own,
+//! so a marker is excused only in the lines of the case that sent it.
 //!
 //! `runtime.jsonl` holds the requests lambda_http cannot convert into an `http::Request` (it panics
 //! or refuses the event before our handler runs): they are checked to still behave that way, and
@@ -30,8 +31,8 @@ const BOUND: Duration = Duration::from_secs(5);
 const MAX_LOG_LINE: usize = 4096;
 /// Cases in flight at once.
 const CONCURRENCY: usize = 8;
-/// Substrings no body may carry unless the case itself sent them: SDK and service names, ARNs,
-/// panic and backtrace text, source locations.
+/// Substrings no body or log line of a case may carry unless that case itself sent them: SDK and
+/// service names, ARNs, panic and backtrace text, source locations.
 const LEAKS: [&str; 9] =
     ["ResourceNotFound", "dynamodb", "DynamoDB", "arn:aws", "secretsmanager", "panicked", "backtrace", "src/", ".rs:"];
 
@@ -78,6 +79,10 @@ fn load(runtime: bool) -> Vec<Case> {
             assert!(case.spec["about"].is_string(), "{}: a case needs `about`", case.name());
             assert!(case.expect().is_object(), "{}: a case needs `expect`", case.name());
             assert!(names.insert(case.name().to_owned()), "{}: duplicate case name", case.name());
+            for list in ["mentions", "absent"] {
+                let pinned = case.expect().get(list).map(|v| v.as_array().is_some_and(|a| !a.is_empty()));
+                assert!(pinned != Some(false), "{}: `{list}` must be a non-empty list", case.name());
+            }
             cases.push(case);
         }
     }
@@ -315,9 +320,44 @@ fn short(text: &str) -> String {
     if cut.len() < text.len() { format!("{cut}…") } else { cut }
 }
 
+/// What is wrong with the log lines a case caused: a secret, or a marker the case did not send
+/// itself (each case is exempt only for its own text), or a line too long.
+fn log_problems(case: &Case, logs: &str, secrets: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    let markers = LEAKS.into_iter().filter(|marker| !case.line.contains(marker));
+    for secret in secrets.iter().copied().chain(markers) {
+        if let Some(line) = logs.lines().find(|l| l.contains(secret)) {
+            out.push(format!("a log line carries {secret:?}: {}", short(line)));
+        }
+    }
+    if let Some(line) = logs.lines().find(|l| l.len() > MAX_LOG_LINE) {
+        out.push(format!("a {}-byte log line (client text must be cut short): {}", line.len(), short(line)));
+    }
+    if !logs.contains("request handled") {
+        out.push("no request log line was captured for this case".into());
+    }
+    out
+}
+
+/// The JSON logger of one case, writing into `logs`.
+fn case_logger(logs: &Captured) -> tracing::Dispatch {
+    let subscriber = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("info"))
+        .with_writer(logs.clone())
+        .finish();
+    tracing::Dispatch::new(subscriber)
+}
+
 /// A `MakeWriter` that appends every log line to a shared buffer.
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
 
 impl Write for Captured {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -356,21 +396,12 @@ async fn every_corpus_case_gets_its_documented_answer_without_panic_5xx_hang_or_
     let (app, table) = fresh_app().await;
     let app = Arc::new(app);
     let endpoint = moto().trim_start_matches("http://").to_owned();
-    let logs = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(tracing_subscriber::EnvFilter::new("info"))
-        .with_writer(logs.clone())
-        .finish();
-    let dispatch = tracing::Dispatch::new(subscriber);
 
     let started = Instant::now();
     let mut failures: Vec<String> = Vec::new();
     let mut tasks = tokio::task::JoinSet::new();
     let mut slowest = (Duration::ZERO, String::new());
-    let total = cases.len();
-    // Log lines are not attributed to cases: a marker any case sends may show up in the logs.
-    let sent: String = cases.iter().map(|c| c.line.as_str()).collect();
+    let (total, mut lines) = (cases.len(), 0);
     let mut queue = cases.into_iter();
     loop {
         while tasks.len() < CONCURRENCY {
@@ -387,17 +418,26 @@ async fn every_corpus_case_gets_its_documented_answer_without_panic_5xx_hang_or_
                 }
             };
             let app = app.clone();
-            let handler = async move { send(&app, request).await }.with_subscriber(dispatch.clone());
+            // Each case logs into its own buffer, so its lines are checked against what it sent.
+            let logs = Captured::default();
+            let handler = async move { send(&app, request).await }.with_subscriber(case_logger(&logs));
             // The handler runs in a task of its own, so a panic comes back as a JoinError for
             // this case instead of taking the test down.
             tasks.spawn(async move {
                 let begun = Instant::now();
                 let answer = tokio::time::timeout(BOUND, tokio::spawn(handler)).await;
-                (case, answer, begun.elapsed())
+                (case, answer, begun.elapsed(), logs)
             });
         }
         let Some(joined) = tasks.join_next().await else { break };
-        match joined.expect("the case runner does not panic") {
+        let (case, answer, took, logs) = joined.expect("the case runner does not panic");
+        let logs = logs.text();
+        lines += logs.lines().count();
+        let found = log_problems(&case, &logs, &[KEY, &table, &endpoint]);
+        if !found.is_empty() {
+            failures.push(format!("{} ({}): {}", case.name(), case.theme, found.join("; ")));
+        }
+        match (case, answer, took) {
             (case, Err(_), _) => failures.push(format!("{}: no answer within {BOUND:?}", case.name())),
             (case, Ok(Err(error)), _) => failures.push(format!("{}: the handler panicked: {error}", case.name())),
             (case, Ok(Ok(answer)), took) => {
@@ -416,17 +456,6 @@ async fn every_corpus_case_gets_its_documented_answer_without_panic_5xx_hang_or_
                 }
             }
         }
-    }
-    let logs = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
-    let lines = logs.lines().count();
-    let markers = LEAKS.into_iter().filter(|marker| !sent.contains(marker));
-    for secret in [KEY, &table, &endpoint].into_iter().chain(markers) {
-        if let Some(line) = logs.lines().find(|l| l.contains(secret)) {
-            failures.push(format!("a log line carries {secret:?}: {}", short(line)));
-        }
-    }
-    if let Some(line) = logs.lines().find(|l| l.len() > MAX_LOG_LINE) {
-        failures.push(format!("a {}-byte log line (client text must be cut short): {}", line.len(), short(line)));
     }
     println!(
         "corpus: {total} cases through the handler in {:.1} s, {lines} log lines, slowest {} ({} ms), {} failed",

@@ -21,7 +21,16 @@ pub enum Fault {
     ServerError,
     /// No answer for this long.
     Silence(Duration),
+    /// The first `relayed` requests passed on to `upstream`; no answer to any later one (a
+    /// function that dies after its first call got through).
+    RelayThenSilence { upstream: String, relayed: usize },
+    /// 400 with an `AccessDeniedException` whose message, like AWS's, names the caller's role,
+    /// the action and the resource's ARN (which holds the table or secret name).
+    AccessDenied { resource_arn: String },
 }
+
+/// The role ARN an [`Fault::AccessDenied`] message names.
+pub const DENIED_ROLE_ARN: &str = "arn:aws:sts::123456789012:assumed-role/lambda-mcp-role/lambda-mcp";
 
 /// A running fault server.
 pub struct FaultServer {
@@ -49,7 +58,7 @@ impl FaultServer {
                         let Some((request, body_at)) = read_message(&mut socket).await else {
                             return;
                         };
-                        counter.fetch_add(1, Ordering::SeqCst);
+                        let seen = counter.fetch_add(1, Ordering::SeqCst);
                         recorded.lock().unwrap().push(String::from_utf8_lossy(&request[body_at..]).into_owned());
                         named.lock().unwrap().push(target(&request[..body_at]));
                         let answer = match &fault {
@@ -57,9 +66,22 @@ impl FaultServer {
                                 Some(answer) => answer,
                                 None => return,
                             },
+                            Fault::RelayThenSilence { upstream, relayed } if seen < *relayed => {
+                                match relay(upstream, &request).await {
+                                    Some(answer) => answer,
+                                    None => return,
+                                }
+                            }
+                            Fault::RelayThenSilence { .. } => {
+                                tokio::time::sleep(Duration::from_secs(60)).await;
+                                return;
+                            }
                             Fault::Silence(delay) => {
                                 tokio::time::sleep(*delay).await;
                                 return;
+                            }
+                            Fault::AccessDenied { resource_arn } => {
+                                access_denied(&request[..body_at], resource_arn).into_bytes()
                             }
                             Fault::Throttle => response(
                                 400,
@@ -144,6 +166,24 @@ async fn read_message(socket: &mut tokio::net::TcpStream) -> Option<(Vec<u8>, us
         }
     }
     Some((data, header_end))
+}
+
+/// AWS's answer to a call the role may not make: `dynamodb:Query`, `secretsmanager:GetSecretValue`.
+fn access_denied(head: &[u8], resource_arn: &str) -> String {
+    let head = String::from_utf8_lossy(head);
+    let target = head
+        .lines()
+        .find_map(|l| l.split_once(':').filter(|(name, _)| name.eq_ignore_ascii_case("x-amz-target")))
+        .map(|(_, value)| value.trim().to_owned())
+        .unwrap_or_default();
+    let (service, operation) = target.split_once('.').unwrap_or(("unknown", "Unknown"));
+    let service = service.split('_').next().unwrap_or(service).to_ascii_lowercase();
+    let action = format!("{service}:{operation}");
+    let message = format!(
+        "User: {DENIED_ROLE_ARN} is not authorized to perform: {action} on resource: {resource_arn} \
+         because no identity-based policy allows the {action} action"
+    );
+    response(400, "AccessDeniedException", &message)
 }
 
 fn response(status: u16, error_type: &str, message: &str) -> String {

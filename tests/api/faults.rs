@@ -91,17 +91,19 @@ async fn a_cancellation_against_a_failing_dynamodb_says_to_retry() {
 async fn the_handler_answers_before_the_lambda_deadline() {
     let faults = FaultServer::start(Fault::Silence(Duration::from_secs(60))).await;
     let app = app_with_dynamodb(&faults.endpoint).await;
-    let now_ms = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as u64;
+    let now_ms = || SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as u64;
     let mut context = lambda_http::lambda_runtime::Context::default();
-    context.deadline = now_ms + 1_500;
+    context.deadline = now_ms() + 1_500;
+    let deadline = context.deadline;
     let body = json!({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_order","arguments":{"order_number": ORDER}}});
     let request = rpc(&body, Some("2025-06-18")).with_lambda_context(context);
     let started = Instant::now();
     let answer = send(&app, request).await;
-    let took = started.elapsed();
+    let (took, left_ms) = (started.elapsed(), deadline as i64 - now_ms() as i64);
     assert_eq!(answer.status, 503, "{}", answer.text);
     assert!(answer.headers.get("retry-after").is_some());
-    assert!(took < Duration::from_millis(1_500), "answered {took:?} after the start, before the deadline");
+    // The handler keeps 300 ms back to send its answer; 100 ms of that is slack for a busy machine.
+    assert!(left_ms >= 200, "answered {left_ms} ms before the deadline (300 ms are kept back), after {took:?}");
     assert!(took >= Duration::from_millis(900), "used the time it had: {took:?}");
 }
 

@@ -1,14 +1,17 @@
-//! What the logs say: one line per request with its method, tool and outcome, and never a key,
-//! a wrong key someone tried, or customer data.
+//! What the logs say: one line per request with its method, tool and outcome; on a failure, the
+//! service and its error code. Never a key, a wrong key someone tried, customer data, a table
+//! name or an ARN (docs/reliability-and-security.md, "Logs").
 
 use std::cell::RefCell;
 use std::io::Write;
 use std::sync::Once;
 
+use lambda_mcp::engine::config::AuthSettings;
 use serde_json::json;
 use tracing_subscriber::fmt::MakeWriter;
 
-use crate::helpers::{KEY, ORDER, app, call_tool, post, send};
+use crate::fault_server::{DENIED_ROLE_ARN, Fault, FaultServer};
+use crate::helpers::{KEY, ORDER, Settings, app, call_tool, create_secret, post, send, unique};
 
 thread_local! {
     /// The log output of this thread, while a test captures it.
@@ -155,5 +158,48 @@ async fn correlation_values_are_logged_only_after_authentication_and_personal_on
         let pseudonym = after[field].as_str().unwrap_or_else(|| panic!("{field} missing: {after}"));
         assert!(pseudonym.len() == 16 && pseudonym.bytes().all(|b| b.is_ascii_hexdigit()), "{field}: {pseudonym}");
         assert!(!after.to_string().contains(raw), "`{raw}` logged verbatim: {after}");
+    }
+}
+
+/// The store-error and key-error paths log which service failed and its error code (operators
+/// need both), never what AWS's own messages carry: table names, ARNs (role, table, secret), the
+/// account, keys or customer data.
+#[tokio::test]
+async fn store_and_key_failures_log_the_service_and_error_code_but_no_table_arn_key_or_customer() {
+    capture_logs();
+    let table = unique("orders-absent");
+    let email = "jane.doe@example.com";
+    // A missing table on moto: DynamoDB's message names the table.
+    let mut settings = Settings::new(&create_secret(KEY).await).await;
+    settings.table = table.clone();
+    let missing = call_tool(&settings.app(), "get_order", json!({"order_number": ORDER})).await;
+    assert_eq!(missing["isError"], true, "{missing}");
+    // DynamoDB refusing the role: AWS's message names the role's ARN and the table's.
+    let table_arn = format!("arn:aws:dynamodb:us-east-1:123456789012:table/{table}");
+    let denied = FaultServer::start(Fault::AccessDenied { resource_arn: table_arn.clone() }).await;
+    let mut settings = Settings::new("unused").await;
+    settings.config.auth = AuthSettings::Off;
+    settings.table = table.clone();
+    settings.endpoint = denied.endpoint.clone();
+    let refused = call_tool(&settings.app(), "search_orders", json!({"email": email})).await;
+    assert_eq!(refused["isError"], true, "{refused}");
+    assert!(denied.requests() >= 1, "DynamoDB was called");
+    // Secrets Manager refusing the role: the message names the secret's ARN.
+    let secret_arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:lambda-mcp/api-key-AbCdEf";
+    let denied = FaultServer::start(Fault::AccessDenied { resource_arn: secret_arn.into() }).await;
+    let mut settings = Settings::new(secret_arn).await;
+    settings.endpoint = denied.endpoint.clone();
+    let init = r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#;
+    assert_eq!(send(&settings.app(), post(init, &[("x-api-key", KEY)])).await.status, 503);
+    assert!(denied.requests() >= 1, "Secrets Manager was called");
+
+    let text = captured();
+    let has = |line_part: &str, detail: &str| text.lines().any(|l| l.contains(line_part) && l.contains(detail));
+    assert!(has("order store call failed", "DynamoDB refused the request: ResourceNotFoundException"), "{text}");
+    assert!(has("order store call failed", "DynamoDB refused the request: AccessDeniedException"), "{text}");
+    assert!(has("could not load the API keys", "Secrets Manager"), "{text}");
+    assert!(has("could not load the API keys", "AccessDeniedException"), "{text}");
+    for never in [table.as_str(), &table_arn, secret_arn, DENIED_ROLE_ARN, "arn:aws", "123456789012", KEY, email] {
+        assert!(!text.contains(never), "`{never}` reached the logs:\n{text}");
     }
 }

@@ -9,6 +9,7 @@ mod faults;
 mod get_order;
 mod helpers;
 mod iam;
+mod leases;
 mod logs;
 mod metrics;
 mod modern;

@@ -2,7 +2,6 @@
 //! (idempotent and race-safe), localisation and session write-back.
 
 use lambda_mcp::order_desk::store::OrderStatus;
-use lambda_mcp::order_desk::store::dynamo::DynamoStore;
 use serde_json::{Value, json};
 
 use crate::helpers::{app, call_tool, call_tool_as, data_set, fresh_app, text_of};
@@ -205,45 +204,6 @@ async fn concurrent_duplicates_change_the_order_exactly_once() {
     }
     let order = call_tool(&app, "get_order", json!({"order_number": number})).await;
     assert_eq!(order["structuredContent"]["status"], "cancelled");
-}
-
-/// Plants the record a crashed invocation leaves: `in_progress`, lease until `lease_until`.
-async fn plant_lease(table: &str, key: &str, fingerprint: &str, lease_until: u64) {
-    use aws_sdk_dynamodb::types::AttributeValue::{N, S};
-    let settings = crate::helpers::aws_settings(crate::helpers::moto());
-    let store = DynamoStore::new(std::sync::Arc::new(lambda_mcp::engine::aws::AwsContext::new(settings)), table);
-    let item = [
-        ("pk", S(format!("IDEMPOTENCY#key:{key}"))),
-        ("sk", S("IDEMPOTENCY".into())),
-        ("state", S("in_progress".into())),
-        ("fingerprint", S(fingerprint.into())),
-        ("lease", S("crashed".into())),
-        ("lease_until", N(lease_until.to_string())),
-        ("expires_at", N((lease_until + 86_400).to_string())),
-    ];
-    let mut put = store.client().await.put_item().table_name(table);
-    for (name, value) in item {
-        put = put.item(name, value);
-    }
-    put.send().await.unwrap();
-}
-
-#[tokio::test]
-async fn a_lease_left_by_a_crashed_invocation_expires_and_can_be_retried() {
-    use sha2::{Digest, Sha256};
-    let (app, table) = fresh_app().await;
-    let number = first_in(OrderStatus::Pending);
-    let fingerprint: String = Sha256::digest(format!("{number}\0other\0")).iter().map(|b| format!("{b:02x}")).collect();
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
-    let args = json!({"order_number": number, "reason": "other", "idempotency_key": "crash-key-0001"});
-    plant_lease(&table, "crash-key-0001", &fingerprint, now + 600).await;
-    let busy = call_tool(&app, "cancel_order", args.clone()).await;
-    assert_eq!(busy["isError"], true);
-    assert!(text_of(&busy).contains("already being processed"), "a live lease blocks: {}", text_of(&busy));
-    plant_lease(&table, "crash-key-0001", &fingerprint, now - 1).await;
-    let retried = call_tool(&app, "cancel_order", args).await;
-    assert_eq!(retried["isError"], false, "an expired lease is taken over: {retried}");
-    assert_eq!(retried["structuredContent"]["replayed"], false);
 }
 
 #[tokio::test]

@@ -153,7 +153,7 @@ fn the_rules_catch_a_bad_definition() {
 async fn tools_list_matches_the_reviewed_snapshot() {
     let path = root().join("tests/snapshots/tools-list.json");
     let current = serde_json::to_string_pretty(&json!({"tools": tools().await})).unwrap() + "\n";
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+    if update_snapshots(std::env::var("UPDATE_SNAPSHOTS").ok().as_deref()).unwrap_or_else(|e| panic!("{e}")) {
         std::fs::write(&path, &current).unwrap();
     }
     let reviewed = std::fs::read_to_string(&path).unwrap_or_default();
@@ -161,6 +161,29 @@ async fn tools_list_matches_the_reviewed_snapshot() {
         reviewed == current,
         "tools/list changed; review the difference and run with UPDATE_SNAPSHOTS=1 to accept it:\n{current}"
     );
+}
+
+/// Whether `UPDATE_SNAPSHOTS` asks for the snapshot to be rewritten: only `1` does; unset, empty
+/// or `0` compares; anything else is refused rather than guessed at.
+fn update_snapshots(value: Option<&str>) -> Result<bool, String> {
+    match value {
+        Some("1") => Ok(true),
+        None | Some("" | "0") => Ok(false),
+        Some(other) => {
+            Err(format!("UPDATE_SNAPSHOTS={other:?}: set it to 1 to rewrite the snapshot, or leave it unset"))
+        }
+    }
+}
+
+#[test]
+fn only_update_snapshots_1_rewrites_the_snapshot() {
+    assert_eq!(update_snapshots(Some("1")), Ok(true));
+    for compare in [None, Some(""), Some("0")] {
+        assert_eq!(update_snapshots(compare), Ok(false), "{compare:?}");
+    }
+    for refused in ["true", "yes", "2", " 1"] {
+        assert!(update_snapshots(Some(refused)).is_err(), "{refused:?}");
+    }
 }
 
 #[test]

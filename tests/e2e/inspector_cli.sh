@@ -12,10 +12,12 @@
 #   MCP_CANCEL_ORDER   a pending or processing order that cancel_order may cancel (default 1002783)
 #   MCP_CANCEL_KEY     idempotency key for that cancellation (default e2e-cancel-<MCP_CANCEL_ORDER>)
 #   MCP_SHIPPED_ORDER  a shipped order, which cancel_order must refuse (default 1000001)
+#   MCP_CANCEL_FIRST_REPLAYED  `false` or `true`: what the first cancel_order must say (unset: either)
 #
 # cancel_order really cancels MCP_CANCEL_ORDER. The call carries a fixed idempotency key, so after
-# an earlier run or another client it replays the first result: the first call is accepted with
-# either `replayed` value, the immediate repeat must say replayed: true with the same cancelled_at.
+# an earlier run or another client it replays the first result: the first call must say `replayed`
+# as MCP_CANCEL_FIRST_REPLAYED says (either when unset), the immediate repeat must say
+# replayed: true with the same cancelled_at.
 #
 # Prints one line per check, "ok - ..." or "not ok - ...", exits 1 if any failed (2 on a usage error).
 #
@@ -175,10 +177,13 @@ status=$(query "$out" 'j.result.structuredContent.status')
 sc_order=$(query "$out" 'String(j.result.structuredContent.order_number)')
 replayed=$(query "$out" 'j.result.structuredContent.replayed')
 cancelled_at=$(query "$out" 'j.result.structuredContent.cancelled_at')
-if [ "$rc" = 0 ] && [ "$is_error" = false ] && [ "$status" = cancelled ] && [ "$sc_order" = "$cancel_order" ]; then
-  report 0 "tools/call cancel_order($cancel_order, key $cancel_key) -> cancelled" "exit 0, replayed=$replayed (true when an earlier run or client already cancelled it), cancelled_at=$cancelled_at"
+first_replayed=${MCP_CANCEL_FIRST_REPLAYED:-}
+want=${first_replayed:+replayed=$first_replayed}
+if [ "$rc" = 0 ] && [ "$is_error" = false ] && [ "$status" = cancelled ] && [ "$sc_order" = "$cancel_order" ] &&
+   { [ -z "$first_replayed" ] || [ "$replayed" = "$first_replayed" ]; }; then
+  report 0 "tools/call cancel_order($cancel_order, key $cancel_key) -> cancelled, ${want:-either value}" "exit 0, replayed=$replayed (true when an earlier run or client already cancelled it), cancelled_at=$cancelled_at"
 else
-  report 1 "tools/call cancel_order($cancel_order, key $cancel_key) -> cancelled" "exit $rc, isError=$is_error, status=${status:-none}, stdout: $(clip <"$out"), stderr: $(clip <"$err")"
+  report 1 "tools/call cancel_order($cancel_order, key $cancel_key) -> cancelled, ${want:-either value}" "exit $rc, isError=$is_error, status=${status:-none}, replayed=${replayed:-none}, stdout: $(clip <"$out"), stderr: $(clip <"$err")"
 fi
 inspect cancel2 --method tools/call --tool-name cancel_order --tool-args-json "$cancel_args" --header "x-api-key: $key"
 is_error=$(query "$out" 'j.result.isError === true')

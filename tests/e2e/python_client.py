@@ -11,11 +11,13 @@ Environment:
   MCP_CANCEL_ORDER   a pending or processing order that cancel_order may cancel (default 1002783)
   MCP_CANCEL_KEY     idempotency key for that cancellation (default e2e-cancel-<MCP_CANCEL_ORDER>)
   MCP_SHIPPED_ORDER  a shipped order, which cancel_order must refuse (default 1000001)
+  MCP_CANCEL_FIRST_REPLAYED  `false` or `true`: what the first cancel_order must say (unset: either)
   MCP_TIMEOUT        seconds allowed for each network step (default 20)
 
 cancel_order really cancels MCP_CANCEL_ORDER (the data is changed). The call carries a fixed
 idempotency key, so running this client again (or after another client of tests/e2e/) replays the
-first result: the first call is accepted with either `replayed` value, the immediate repeat must
+first result: the first call must say `replayed` as MCP_CANCEL_FIRST_REPLAYED says (false on
+freshly seeded data, true after another client; either when unset), the immediate repeat must
 say replayed: true with the same cancelled_at.
 
 Prints one line per check, "ok - ..." or "not ok - ...", and exits 1 if any check failed
@@ -60,6 +62,7 @@ CUSTOMER_NAME = os.environ.get("MCP_CUSTOMER_NAME") or "Jane Doe"
 CANCEL_ORDER = os.environ.get("MCP_CANCEL_ORDER") or "1002783"
 CANCEL_KEY = os.environ.get("MCP_CANCEL_KEY") or f"e2e-cancel-{CANCEL_ORDER}"
 SHIPPED_ORDER = os.environ.get("MCP_SHIPPED_ORDER") or "1000001"
+FIRST_REPLAYED = {"true": True, "false": False}.get(os.environ.get("MCP_CANCEL_FIRST_REPLAYED", ""))
 TIMEOUT = float(os.environ.get("MCP_TIMEOUT", "20"))
 EXPECTED_SERVER_NAME = "lambda-mcp"
 TOOL = "get_order"
@@ -234,9 +237,11 @@ async def order_desk_checks(session: Any, tool_names: list[str]) -> None:
     args = {"order_number": CANCEL_ORDER, "reason": "customer_request", "idempotency_key": CANCEL_KEY}
     first = await call(session, "cancel_order", args)
     sc1 = first.get("structuredContent") if isinstance(first.get("structuredContent"), dict) else {}
+    want = "either value" if FIRST_REPLAYED is None else f"replayed={FIRST_REPLAYED!r}"
     report(first.get("isError", False) is False and sc1.get("status") == "cancelled"
-           and str(sc1.get("order_number")) == CANCEL_ORDER,
-           f"tools/call cancel_order({CANCEL_ORDER}, key {CANCEL_KEY}) -> cancelled",
+           and str(sc1.get("order_number")) == CANCEL_ORDER
+           and (FIRST_REPLAYED is None or sc1.get("replayed") is FIRST_REPLAYED),
+           f"tools/call cancel_order({CANCEL_ORDER}, key {CANCEL_KEY}) -> cancelled, {want}",
            f"replayed={sc1.get('replayed')!r} (true when an earlier run or client already cancelled it); {summary(first)}")
     again = await call(session, "cancel_order", args)
     sc2 = again.get("structuredContent") if isinstance(again.get("structuredContent"), dict) else {}

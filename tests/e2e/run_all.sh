@@ -16,6 +16,9 @@
 #   MCP_CANCEL_ORDER   a pending or processing order that cancel_order may cancel (default 1002783)
 #   MCP_CANCEL_KEY     idempotency key for that cancellation (default e2e-cancel-<MCP_CANCEL_ORDER>)
 #   MCP_SHIPPED_ORDER  a shipped order, which cancel_order must refuse (default 1000001)
+#   MCP_FRESH_DATA     1 when the data was just seeded (scripts/e2e): the first client's first
+#                      cancel_order must really cancel (replayed: false), every later call replay
+#                      it (replayed: true). Unset: the first call of each client may say either.
 #   MCP_TIMEOUT        seconds per network step for the SDK clients (default 20)
 #   MCP_WARMUP_TIMEOUT seconds to wait for the first answer before running the clients (default 300; 0 skips)
 #
@@ -23,7 +26,8 @@
 # get_order, search_orders and get_customer by email, and cancel_order. cancel_order CHANGES THE
 # DATA: the first client really cancels MCP_CANCEL_ORDER; it and the later clients send the same
 # idempotency key (MCP_CANCEL_KEY), so they get the first result replayed (replayed: true) rather
-# than an error, which shows retries across clients are idempotent. Run against seeded demo data.
+# than an error, which shows retries across clients are idempotent. Run against seeded demo data;
+# with MCP_FRESH_DATA=1 the first call is also checked to be the one that cancelled.
 #
 # The last line of output is exactly "N passed, M failed" (N + M = 4 clients); the exit status is
 # 0 when all four passed, 1 otherwise (2 on a usage error).
@@ -69,6 +73,8 @@ fi
 
 passed=0
 failed=0
+first_replayed=
+[ "${MCP_FRESH_DATA:-}" = 1 ] && first_replayed=false
 
 run_client() { # run_client NAME PREREQ COMMAND...
   local name=$1 prereq=$2; shift 2
@@ -79,8 +85,10 @@ run_client() { # run_client NAME PREREQ COMMAND...
     return
   fi
   # Each client bounds its own network steps; this outer bound only catches a wedged process.
-  (cd "$here" && timeout 600 "$@")
+  (cd "$here" && MCP_CANCEL_FIRST_REPLAYED=$first_replayed timeout 600 "$@")
   local rc=$?
+  # On fresh data the first client that runs cancels; every later one gets the replay.
+  [ "${MCP_FRESH_DATA:-}" = 1 ] && first_replayed=true
   if [ "$rc" = 0 ]; then
     passed=$((passed + 1))
     echo "=== $name: passed"

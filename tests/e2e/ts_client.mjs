@@ -11,11 +11,13 @@
 //   MCP_CANCEL_ORDER   a pending or processing order that cancel_order may cancel (default 1002783)
 //   MCP_CANCEL_KEY     idempotency key for that cancellation (default e2e-cancel-<MCP_CANCEL_ORDER>)
 //   MCP_SHIPPED_ORDER  a shipped order, which cancel_order must refuse (default 1000001)
+//   MCP_CANCEL_FIRST_REPLAYED  `false` or `true`: what the first cancel_order must say (unset: either)
 //   MCP_TIMEOUT        seconds allowed for each network step (default 20)
 //
 // cancel_order really cancels MCP_CANCEL_ORDER. The call carries a fixed idempotency key, so after
-// an earlier run or another client it replays the first result: the first call is accepted with
-// either `replayed` value, the immediate repeat must say replayed: true with the same cancelled_at.
+// an earlier run or another client it replays the first result: the first call must say `replayed`
+// as MCP_CANCEL_FIRST_REPLAYED says (either when unset), the immediate repeat must say
+// replayed: true with the same cancelled_at.
 //
 // Run from tests/e2e (so node_modules resolves):  node ts_client.mjs
 // Prints one line per check, "ok - ..." or "not ok - ...", exits 1 if any failed (2 on a usage error).
@@ -33,6 +35,7 @@ const CUSTOMER_NAME = process.env.MCP_CUSTOMER_NAME || 'Jane Doe';
 const CANCEL_ORDER = process.env.MCP_CANCEL_ORDER || '1002783';
 const CANCEL_KEY = process.env.MCP_CANCEL_KEY || `e2e-cancel-${CANCEL_ORDER}`;
 const SHIPPED_ORDER = process.env.MCP_SHIPPED_ORDER || '1000001';
+const FIRST_REPLAYED = { true: true, false: false }[process.env.MCP_CANCEL_FIRST_REPLAYED ?? ''];
 const TIMEOUT_MS = Math.round(Number(process.env.MCP_TIMEOUT || '20') * 1000);
 const EXPECTED_SERVER_NAME = 'lambda-mcp';
 const TOOL = 'get_order';
@@ -98,7 +101,9 @@ async function orderDeskChecks(client, toolNames, opts) {
   const args = { order_number: CANCEL_ORDER, reason: 'customer_request', idempotency_key: CANCEL_KEY };
   const first = await call('cancel_order', args);
   const sc1 = structured(first);
-  report(!first.isError && sc1.status === 'cancelled' && String(sc1.order_number) === CANCEL_ORDER, `tools/call cancel_order(${CANCEL_ORDER}, key ${CANCEL_KEY}) -> cancelled`,
+  const want = FIRST_REPLAYED === undefined ? 'either value' : `replayed=${FIRST_REPLAYED}`;
+  report(!first.isError && sc1.status === 'cancelled' && String(sc1.order_number) === CANCEL_ORDER
+    && (FIRST_REPLAYED === undefined || sc1.replayed === FIRST_REPLAYED), `tools/call cancel_order(${CANCEL_ORDER}, key ${CANCEL_KEY}) -> cancelled, ${want}`,
     `replayed=${JSON.stringify(sc1.replayed)} (true when an earlier run or client already cancelled it); ${summary(first)}`);
   const again = await call('cancel_order', args);
   const sc2 = structured(again);

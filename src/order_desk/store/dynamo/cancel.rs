@@ -16,7 +16,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use super::items::{self, Item, TTL_ATTRIBUTE};
 use super::{DynamoStore, sdk_error};
 use crate::order_desk::store::model::timestamp;
-use crate::order_desk::store::{CancelOutcome, CancelRequest, LEASE, Order, OrderStatus, RECORD_TTL, StoreError};
+use crate::order_desk::store::{CancelOutcome, CancelRequest, Order, OrderStatus, RECORD_TTL, StoreError};
 
 fn s(value: impl Into<String>) -> AttributeValue {
     AttributeValue::S(value.into())
@@ -109,7 +109,7 @@ impl DynamoStore {
             .item("state", s("in_progress"))
             .item("fingerprint", s(fingerprint))
             .item("lease", s(&token))
-            .item("lease_until", n(now + LEASE.as_secs()))
+            .item("lease_until", n(now + self.lease.as_secs()))
             .item(TTL_ATTRIBUTE, n(now + RECORD_TTL.as_secs()))
             .condition_expression(
                 "attribute_not_exists(pk) OR #ttl < :now OR (#state = :in_progress AND lease_until < :now)",

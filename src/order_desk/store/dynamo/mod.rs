@@ -44,12 +44,19 @@ pub struct DynamoStore {
     aws: Arc<AwsContext>,
     table: String,
     client: OnceCell<Client>,
+    /// How long a claimed idempotency key blocks duplicates ([`super::LEASE`] unless changed).
+    lease: std::time::Duration,
 }
 
 impl DynamoStore {
     /// A store over `table`; no client is built until the first call.
     pub fn new(aws: Arc<AwsContext>, table: impl Into<String>) -> Self {
-        DynamoStore { aws, table: table.into(), client: OnceCell::new() }
+        DynamoStore { aws, table: table.into(), client: OnceCell::new(), lease: super::LEASE }
+    }
+
+    /// The same store with another idempotency lease (tests shorten it to see one expire).
+    pub fn with_lease(self, lease: std::time::Duration) -> Self {
+        DynamoStore { lease, ..self }
     }
 
     /// The table name (for logs and the seeder; never for clients).
