@@ -3,6 +3,7 @@
 mod auth;
 mod corpus;
 mod cors;
+mod docs;
 mod events;
 mod fault_server;
 mod faults;
