@@ -5,6 +5,7 @@
 //! a [`Caller`] with the key's non-secret id.
 
 mod caller;
+pub mod jwt;
 mod keys;
 mod secrets;
 
