@@ -11,6 +11,7 @@ use super::arguments::{self, CompiledSchema};
 use super::result::{CallContext, ToolError, success_result};
 use super::texts::{Lang, arg, text};
 use super::{Tool, schema};
+use crate::engine::auth::Scopes;
 
 /// What a `tools/call` came to, for the request log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +41,7 @@ pub type CallResult = (Result<Value, String>, CallOutcome);
 /// A tool with its types erased, so tools of different types share one list.
 trait RegisteredTool: Send + Sync {
     fn name(&self) -> &'static str;
+    fn scope(&self) -> Option<&'static str>;
     fn definition(&self) -> &Value;
     fn validator(&self, lang: Lang) -> Result<&CompiledSchema, ToolError>;
     fn required_capabilities(&self) -> Option<Map<String, Value>>;
@@ -84,6 +86,10 @@ impl<T: Tool> Entry<T> {
 impl<T: Tool> RegisteredTool for Entry<T> {
     fn name(&self) -> &'static str {
         T::NAME
+    }
+
+    fn scope(&self) -> Option<&'static str> {
+        T::SCOPE
     }
 
     fn definition(&self) -> &Value {
@@ -181,6 +187,24 @@ impl ToolRegistry {
     /// The `tools/list` entries from `start`, at most `count` of them.
     pub fn definitions(&self, start: usize, count: usize) -> Vec<Value> {
         self.tools.iter().skip(start).take(count).map(|t| t.definition().clone()).collect()
+    }
+
+    /// The `tools/list` entries a caller holding `scopes` may use, in order.
+    pub fn definitions_for(&self, scopes: &Scopes) -> Vec<&Value> {
+        self.tools.iter().filter(|t| scopes.allows(t.scope())).map(|t| t.definition()).collect()
+    }
+
+    /// The scope the named tool needs (`None` for no particular scope, or no such tool).
+    pub fn scope_of(&self, name: &str) -> Option<&'static str> {
+        self.tools.iter().find(|t| t.name() == name).and_then(|t| t.scope())
+    }
+
+    /// Every scope some tool needs, sorted, each once.
+    pub fn scopes(&self) -> Vec<&'static str> {
+        let mut scopes: Vec<&'static str> = self.tools.iter().filter_map(|t| t.scope()).collect();
+        scopes.sort_unstable();
+        scopes.dedup();
+        scopes
     }
 
     /// The names of the registered tools, in order.
