@@ -1,6 +1,7 @@
 //! Integration tests: the real handler, Lambda events from events/, a real local moto server.
 
 mod auth;
+mod auth_server;
 mod corpus;
 mod cors;
 mod events;
@@ -12,6 +13,7 @@ mod iam;
 mod logs;
 mod metrics;
 mod modern;
+mod oauth;
 mod order_desk;
 mod protocol;
 mod tool_rules;
