@@ -14,6 +14,7 @@ mod logs;
 mod metrics;
 mod modern;
 mod oauth;
+mod oauth_hostile;
 mod order_desk;
 mod protocol;
 mod tool_rules;
