@@ -22,7 +22,6 @@ pub const OTHER_RESOURCE: &str = "https://other.example.com/mcp";
 /// The running server.
 pub struct AuthServer {
     pub issuer: String,
-    pub jwks_uri: String,
     info: Value,
 }
 
@@ -53,7 +52,6 @@ pub fn auth_server() -> &'static AuthServer {
         std::mem::forget(child);
         AuthServer {
             issuer: info["issuer"].as_str().unwrap().to_owned(),
-            jwks_uri: info["jwks_uri"].as_str().unwrap().to_owned(),
             info,
         }
     })
