@@ -50,10 +50,7 @@ pub fn auth_server() -> &'static AuthServer {
         let info: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("auth server did not start: {e}"));
         // Its stdin stays open as long as this process lives; then the server exits.
         std::mem::forget(child);
-        AuthServer {
-            issuer: info["issuer"].as_str().unwrap().to_owned(),
-            info,
-        }
+        AuthServer { issuer: info["issuer"].as_str().unwrap().to_owned(), info }
     })
 }
 

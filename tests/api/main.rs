@@ -10,6 +10,7 @@ mod faults;
 mod get_order;
 mod helpers;
 mod iam;
+mod key_modes;
 mod logs;
 mod metrics;
 mod modern;
