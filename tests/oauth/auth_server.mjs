@@ -117,6 +117,13 @@ const provider = new Provider(`http://127.0.0.1:${args.port}`, configuration);
 provider.use(async (ctx, next) => {
   const { path, method } = ctx;
   if (path === '/jwks' && method === 'GET') stats.jwks += 1;
+  // Dynamically registered clients may later ask for any scope this server supports, as an MCP
+  // client's step-up needs (the SDK registers with the scope of its first request); the
+  // pre-registered clients keep their `scope` limits.
+  if (path === '/reg' && method === 'POST') {
+    const { scope, ...metadata } = await readJson(ctx.req);
+    ctx.request.body = metadata;
+  }
   const interaction = path.match(/^\/interaction\/([^/]+)(\/(login|confirm))?$/);
   if (interaction) {
     const details = await provider.interactionDetails(ctx.req, ctx.res);

@@ -1,16 +1,23 @@
 // The official MCP TypeScript client (@modelcontextprotocol/client 2.4.0) doing the whole OAuth
 // dance against a running lambda-mcp with OAuth on, and the local authorization server of
-// auth_server.mjs:
+// auth_server.mjs. The server runs with MCP_OAUTH_CHALLENGE_SCOPES=read (least privilege: the 401
+// asks for the read scope; cancelling needs a step-up):
 //
 //   1. authorization code + PKCE: 401 -> RFC 9728 metadata -> RFC 7591 registration ->
-//      authorization (the user signs in and consents headlessly) -> token -> tools
-//   2. client credentials with a pre-registered client -> tools
+//      authorization (the user signs in and consents headlessly) -> token -> the read tools;
+//      cancel_order -> 403 insufficient_scope -> a second consent for the wider scope -> cancel
+//   2. client credentials with a pre-registered client: the read tools, then cancel_order, which
+//      the client steps up to on its own (a new token with the wider scope)
 //   3. a caller whose client may only read: cancel_order is not listed, and calling it gets
-//      403 insufficient_scope naming orders:cancel (the step-up challenge)
+//      403 insufficient_scope naming orders:cancel
 //
 //   MCP_URL=... AS_INFO='<the JSON line auth_server.mjs printed>' node client_flow.mjs
 //
 // Prints one line per check ("ok - ..." / "not ok - ...") and exits non-zero on any failure.
+// With MCP_TOKENS_FILE set, appends every access token it obtained there, one per line, so the
+// caller can check that none of them reached the server's logs.
+import { appendFileSync } from 'node:fs';
+
 import {
   Client,
   ClientCredentialsProvider,
@@ -24,6 +31,9 @@ const AS = JSON.parse(process.env.AS_INFO ?? '{}');
 const ORDER = process.env.MCP_ORDER_NUMBER ?? '1000001';
 const REDIRECT = 'http://127.0.0.1:33418/callback';
 const ALL_TOOLS = ['cancel_order', 'get_customer', 'get_order', 'search_orders'];
+const READ_TOOLS = ['get_customer', 'get_order', 'search_orders'];
+// A shipped order: cancel_order runs and refuses it (isError), so nothing changes.
+const CANCEL = { name: 'cancel_order', arguments: { order_number: ORDER, reason: 'other', idempotency_key: 'oauth-e2e-step-up' } };
 
 let failures = 0;
 function check(ok, what, detail = '') {
@@ -38,6 +48,7 @@ class HeadlessProvider {
     this.saved = undefined;
     this.verifier = undefined;
     this.pending = undefined;
+    this.discovery = undefined;
     this.registrations = 0;
   }
   get redirectUrl() { return REDIRECT; }
@@ -52,6 +63,8 @@ class HeadlessProvider {
   redirectToAuthorization(url) { this.pending = url; }
   saveCodeVerifier(verifier) { this.verifier = verifier; }
   codeVerifier() { return this.verifier; }
+  saveDiscoveryState(state) { this.discovery = state; }
+  discoveryState() { return this.discovery; }
 }
 
 // The user's browser, headless: follows the authorization server's redirects with its cookies,
@@ -100,6 +113,12 @@ async function connect(authProvider, options = {}) {
 
 const names = (list) => list.tools.map((t) => t.name).sort();
 
+function remember(tokens) {
+  if (process.env.MCP_TOKENS_FILE && tokens?.access_token) {
+    appendFileSync(process.env.MCP_TOKENS_FILE, `${tokens.access_token}\n`);
+  }
+}
+
 async function authorizationCodeFlow() {
   const provider = new HeadlessProvider();
   let first = null;
@@ -114,30 +133,57 @@ async function authorizationCodeFlow() {
   const requested = provider.pending?.searchParams;
   check(requested?.get('resource') === MCP_URL.href, 'it asks for a token for this server (RFC 8707)', requested?.get('resource'));
   check(requested?.get('code_challenge_method') === 'S256', 'with PKCE (S256)');
+  check(requested?.get('scope') === 'orders:read', 'for the scope the challenge named', requested?.get('scope'));
+  await finish(provider);
+  check(Boolean(provider.saved?.access_token), 'the code was exchanged for an access token');
+  remember(provider.saved);
+  let { client } = await connect(provider);
+  const tools = await client.listTools();
+  check(JSON.stringify(names(tools)) === JSON.stringify(READ_TOOLS), 'a reader sees the read tools', names(tools).join(','));
+  const order = await client.callTool({ name: 'get_order', arguments: { order_number: ORDER } });
+  check(order.isError !== true && JSON.stringify(order.structuredContent ?? {}).includes(ORDER), 'get_order works with the token');
+  // Cancelling needs orders:cancel: 403 insufficient_scope, and the client asks the user again.
+  provider.pending = undefined;
+  let stepUp = null;
+  try {
+    await client.callTool(CANCEL);
+  } catch (error) {
+    stepUp = error;
+  }
+  await client.close();
+  const wider = provider.pending?.searchParams.get('scope')?.split(' ') ?? [];
+  check(stepUp !== null && wider.includes('orders:cancel') && wider.includes('orders:read'), 'cancel_order starts a step-up authorization for both scopes', wider.join(' '));
+  await finish(provider);
+  remember(provider.saved);
+  ({ client } = await connect(provider));
+  const cancel = await client.callTool(CANCEL);
+  check(cancel.isError === true && /shipped/i.test(cancel.content?.[0]?.text ?? ''), 'after the step-up cancel_order runs (and refuses a shipped order)', cancel.content?.[0]?.text?.slice(0, 60));
+  check(names(await client.listTools()).length === 4, 'and every tool is listed');
+  await client.close();
+}
+
+// The user consents in the (headless) browser; the client redeems the code.
+async function finish(provider) {
   const callback = await consentHeadlessly(provider.pending);
   const transport = new StreamableHTTPClientTransport(MCP_URL, { authProvider: provider });
   await transport.finishAuth(callback.searchParams);
-  check(Boolean(provider.saved?.access_token), 'the code was exchanged for an access token');
-  const { client } = await connect(provider);
-  const tools = await client.listTools();
-  check(JSON.stringify(names(tools)) === JSON.stringify(ALL_TOOLS), 'a user with every scope sees every tool', names(tools).join(','));
-  const order = await client.callTool({ name: 'get_order', arguments: { order_number: ORDER } });
-  check(order.isError !== true && JSON.stringify(order.structuredContent ?? {}).includes(ORDER), 'get_order works with the token');
-  await client.close();
 }
 
 async function clientCredentialsFlow() {
   const provider = new ClientCredentialsProvider({
     clientId: AS.clients.machine.client_id,
     clientSecret: AS.clients.machine.client_secret,
-    scope: 'orders:read orders:cancel',
     expectedIssuer: AS.issuer,
   });
   const { client } = await connect(provider);
   const tools = await client.listTools();
-  check(JSON.stringify(names(tools)) === JSON.stringify(ALL_TOOLS), 'client credentials: every tool listed', names(tools).join(','));
+  check(JSON.stringify(names(tools)) === JSON.stringify(READ_TOOLS), 'client credentials: the read tools first', names(tools).join(','));
   const order = await client.callTool({ name: 'get_order', arguments: { order_number: ORDER } });
   check(order.isError !== true, 'client credentials: get_order works');
+  remember(provider.tokens());
+  const cancel = await client.callTool(CANCEL);
+  check(cancel.isError === true && /shipped/i.test(cancel.content?.[0]?.text ?? ''), 'client credentials: cancel_order after a step-up on its own', cancel.content?.[0]?.text?.slice(0, 60));
+  remember(provider.tokens());
   await client.close();
 }
 
@@ -153,12 +199,13 @@ async function scopedCallerCannotCancel() {
   check(!names(tools).includes('cancel_order') && names(tools).includes('get_order'), 'a reader does not see cancel_order', names(tools).join(','));
   let refused = null;
   try {
-    await client.callTool({ name: 'cancel_order', arguments: { order_number: ORDER, idempotency_key: 'oauth-e2e-reader' } });
+    await client.callTool({ name: 'cancel_order', arguments: { order_number: ORDER, reason: 'other', idempotency_key: 'oauth-e2e-reader' } });
   } catch (error) {
     refused = error;
   }
   check(refused instanceof InsufficientScopeError, 'calling cancel_order anyway is refused as insufficient_scope', refused?.constructor?.name ?? 'no error');
   check(refused?.requiredScope?.split(' ').includes('orders:cancel'), 'the challenge names the scope to step up to', refused?.requiredScope);
+  remember(provider.tokens());
   await client.close();
 }
 
