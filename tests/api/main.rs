@@ -2,6 +2,7 @@
 
 mod auth;
 mod auth_server;
+mod cognito;
 mod corpus;
 mod cors;
 mod events;

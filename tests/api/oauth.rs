@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use lambda_mcp::engine::config::{AuthSettings, OAuthSettings};
+use lambda_mcp::engine::config::{AuthSettings, ChallengeScopes, OAuthSettings};
 use serde_json::{Value, json};
 
 use crate::auth_server::{OTHER_RESOURCE, RESOURCE, auth_server};
@@ -27,6 +27,7 @@ pub fn oauth_settings(jwks_url: Option<String>) -> OAuthSettings {
         leeway: Duration::from_secs(30),
         jwks_cache_ttl: Duration::from_secs(3600),
         jwks_refresh_interval: Duration::from_secs(3600),
+        challenge_scopes: ChallengeScopes::All,
     }
 }
 
@@ -88,6 +89,16 @@ async fn without_a_token_the_challenge_leads_to_the_metadata_and_no_key_is_fetch
     assert_eq!(challenge, format!("Bearer resource_metadata=\"{METADATA_URL}\", scope=\"orders:cancel orders:read\""));
     assert_eq!(answer.json()["error"]["code"], -32001);
     assert_eq!(relay.requests(), 0, "initialize without a token never touches the network");
+}
+
+#[tokio::test]
+async fn with_least_privilege_the_challenge_asks_only_for_the_read_scopes() {
+    let mut settings = Settings::new("unused").await;
+    let mut oauth = oauth_settings(None);
+    oauth.challenge_scopes = ChallengeScopes::Read;
+    settings.config.auth = AuthSettings { keys: None, oauth: Some(oauth) };
+    let answer = with_token(&settings.app(), "", INIT).await;
+    assert!(answer.header("www-authenticate").unwrap().ends_with("scope=\"orders:read\""), "{answer:?}");
 }
 
 #[tokio::test]
