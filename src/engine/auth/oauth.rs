@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::caller::{Caller, Scopes, Via};
 use super::jwt::{ClaimRules, KeyCacheTiming, KeysLocation, TokenError, TokenVerifier};
-use crate::engine::config::OAuthSettings;
+use crate::engine::config::{ChallengeScopes, OAuthSettings};
 
 /// Where RFC 9728 metadata lives, before the resource's path.
 pub const METADATA_PREFIX: &str = "/.well-known/oauth-protected-resource";
@@ -71,6 +71,15 @@ impl ResourceServer {
         path.strip_prefix(METADATA_PREFIX).is_some_and(|rest| rest.is_empty() || rest == self.mcp_path)
     }
 
+    /// The scopes a 401 names, from every scope the tools need (`all`) and the read-only tools'
+    /// (`read`).
+    pub fn challenge_scopes<'s>(&self, all: Vec<&'s str>, read: Vec<&'s str>) -> Vec<&'s str> {
+        match self.settings.challenge_scopes {
+            ChallengeScopes::All => all,
+            ChallengeScopes::Read => read,
+        }
+    }
+
     /// A scope as the authorization server names it (with the configured prefix).
     pub fn external_scope(&self, scope: &str) -> String {
         format!("{}{scope}", self.settings.scope_prefix)
@@ -119,6 +128,7 @@ mod tests {
             leeway: Duration::from_secs(30),
             jwks_cache_ttl: Duration::from_secs(3600),
             jwks_refresh_interval: Duration::from_secs(30),
+            challenge_scopes: ChallengeScopes::All,
         };
         ResourceServer::new(settings, "/mcp")
     }

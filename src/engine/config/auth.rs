@@ -65,6 +65,20 @@ pub struct OAuthSettings {
     /// The shortest time between two fetches of the keys, for an unknown `kid` or after a failure
     /// (`MCP_OAUTH_JWKS_REFRESH_INTERVAL_SECONDS`, 30).
     pub jwks_refresh_interval: Duration,
+    /// Which scopes a 401 asks a client to request (`MCP_OAUTH_CHALLENGE_SCOPES`).
+    pub challenge_scopes: ChallengeScopes,
+}
+
+/// The scopes a 401's challenge names; clients request what it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ChallengeScopes {
+    /// Every scope (`all`, the default): one consent covers every tool, for clients that do not
+    /// follow a 403 `insufficient_scope` challenge.
+    #[default]
+    All,
+    /// The read-only tools' scopes (`read`): least privilege first; a client steps up when it
+    /// calls a tool that needs more.
+    Read,
 }
 
 impl AuthSettings {
@@ -155,6 +169,15 @@ impl OAuthSettings {
             leeway: seconds(get, "MCP_OAUTH_LEEWAY_SECONDS")?,
             jwks_cache_ttl: seconds(get, "MCP_OAUTH_JWKS_CACHE_TTL_SECONDS")?,
             jwks_refresh_interval: seconds(get, "MCP_OAUTH_JWKS_REFRESH_INTERVAL_SECONDS")?,
+            challenge_scopes: match get("MCP_OAUTH_CHALLENGE_SCOPES").map(|v| v.trim().to_ascii_lowercase()).as_deref()
+            {
+                None | Some("all") => ChallengeScopes::All,
+                Some("read") => ChallengeScopes::Read,
+                Some(other) => {
+                    let reason = format!("expected `all` or `read`, got `{other}`");
+                    return Err(ConfigError::Invalid { name: "MCP_OAUTH_CHALLENGE_SCOPES", reason });
+                }
+            },
         })
     }
 }
@@ -188,6 +211,7 @@ mod tests {
         assert_eq!(oauth.resource, "https://api.example.com/mcp");
         assert_eq!(oauth.audiences, vec!["https://api.example.com/mcp"], "the resource is the default audience");
         assert_eq!((oauth.jwks_url, oauth.leeway), (None, Duration::from_secs(30)));
+        assert_eq!(oauth.challenge_scopes, ChallengeScopes::All);
     }
 
     #[test]
@@ -214,5 +238,7 @@ mod tests {
         let elsewhere = auth(&[("MCP_AUTH", "oauth"), OAUTH[0], ("MCP_RESOURCE_URL", "https://api.example.com/x")]);
         assert!(matches!(elsewhere, Err(ConfigError::Invalid { name: "MCP_RESOURCE_URL", .. })));
         assert!(auth(&[("MCP_AUTH", "off")]).unwrap().is_off());
+        let odd = auth(&[("MCP_AUTH", "oauth"), OAUTH[0], OAUTH[1], ("MCP_OAUTH_CHALLENGE_SCOPES", "some")]);
+        assert!(matches!(odd, Err(ConfigError::Invalid { name: "MCP_OAUTH_CHALLENGE_SCOPES", .. })));
     }
 }

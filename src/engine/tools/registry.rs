@@ -42,6 +42,7 @@ pub type CallResult = (Result<Value, String>, CallOutcome);
 trait RegisteredTool: Send + Sync {
     fn name(&self) -> &'static str;
     fn scope(&self) -> Option<&'static str>;
+    fn read_only(&self) -> bool;
     fn definition(&self) -> &Value;
     fn validator(&self, lang: Lang) -> Result<&CompiledSchema, ToolError>;
     fn required_capabilities(&self) -> Option<Map<String, Value>>;
@@ -90,6 +91,10 @@ impl<T: Tool> RegisteredTool for Entry<T> {
 
     fn scope(&self) -> Option<&'static str> {
         T::SCOPE
+    }
+
+    fn read_only(&self) -> bool {
+        T::ANNOTATIONS.read_only
     }
 
     fn definition(&self) -> &Value {
@@ -150,6 +155,13 @@ impl<T: Tool> Entry<T> {
     }
 }
 
+fn sorted(scopes: impl Iterator<Item = &'static str>) -> Vec<&'static str> {
+    let mut scopes: Vec<&'static str> = scopes.collect();
+    scopes.sort_unstable();
+    scopes.dedup();
+    scopes
+}
+
 /// The tools this server offers, in a stable order.
 #[derive(Default)]
 pub struct ToolRegistry {
@@ -201,10 +213,14 @@ impl ToolRegistry {
 
     /// Every scope some tool needs, sorted, each once.
     pub fn scopes(&self) -> Vec<&'static str> {
-        let mut scopes: Vec<&'static str> = self.tools.iter().filter_map(|t| t.scope()).collect();
-        scopes.sort_unstable();
-        scopes.dedup();
-        scopes
+        sorted(self.tools.iter().filter_map(|t| t.scope()))
+    }
+
+    /// The scopes the read-only tools need (every scope when none of them needs one): what a
+    /// client asks for first when it starts with least privilege.
+    pub fn read_scopes(&self) -> Vec<&'static str> {
+        let read = sorted(self.tools.iter().filter(|t| t.read_only()).filter_map(|t| t.scope()));
+        if read.is_empty() { self.scopes() } else { read }
     }
 
     /// The names of the registered tools, in order.

@@ -11,8 +11,8 @@ use super::response::{self, UNAUTHORIZED};
 use crate::engine::auth::{AuthError, Authenticator, ResourceServer, TokenError, Via};
 use crate::engine::protocol::McpServer;
 
-/// The refusal for `error`. `scopes` are every scope the server's tools need (a 401 names them so
-/// a client asks for a token that covers them).
+/// The refusal for `error`. With OAuth on, a 401 names `scopes` so a client asks for a token
+/// that covers them.
 pub(super) fn refusal(auth: &Authenticator, error: AuthError, scopes: &[&str]) -> Response<Body> {
     match error {
         AuthError::Unavailable | AuthError::BadToken(TokenError::KeysUnavailable) => response::unavailable(),

@@ -172,7 +172,12 @@ impl Endpoint {
         let presented = Presented { headers: request.headers(), url_key, query };
         auth.check(presented).await.map_err(|error| {
             log.auth_failure = Some(error.reason());
-            access::refusal(auth, error, &self.server.tools.scopes())
+            let tools = &self.server.tools;
+            let scopes = match auth.oauth() {
+                Some(oauth) => oauth.challenge_scopes(tools.scopes(), tools.read_scopes()),
+                None => Vec::new(),
+            };
+            access::refusal(auth, error, &scopes)
         })
     }
 }
