@@ -86,11 +86,25 @@ const configuration = {
   ttl: { AccessToken: 300, ClientCredentials: 300, AuthorizationCode: 60, Grant: 3600, Interaction: 600, Session: 3600 },
 };
 
+// A JSON or form-encoded request body.
 async function readJson(req) {
   const chunks = [];
   for await (const chunk of req) chunks.push(chunk);
   const text = Buffer.concat(chunks).toString('utf8');
-  return text ? JSON.parse(text) : {};
+  if (!text) return {};
+  if ((req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+    return Object.fromEntries(new URLSearchParams(text));
+  }
+  return JSON.parse(text);
+}
+
+// The prompt as a page, for a person in a browser (scripts/dev oauth): sign in, then allow.
+function page(uid, prompt, clientId) {
+  const action = prompt === 'login' ? 'login' : 'confirm';
+  const field = prompt === 'login' ? '<label>User <input name="account" value="alice" autofocus></label>' : '';
+  const what = prompt === 'login' ? 'Sign in (any name: this is a local test server)' : `Allow ${clientId} to use the order desk?`;
+  return `<!doctype html><meta charset="utf-8"><title>lambda-mcp local sign-in</title>
+<form method="post" action="/interaction/${uid}/${action}"><p>${what}</p>${field}<button>${action === 'login' ? 'Sign in' : 'Allow'}</button></form>`;
 }
 
 function b64(value) {
@@ -129,7 +143,8 @@ provider.use(async (ctx, next) => {
     const details = await provider.interactionDetails(ctx.req, ctx.res);
     const action = interaction[3];
     if (!action && method === 'GET') {
-      ctx.body = { uid: details.uid, prompt: details.prompt.name, client_id: details.params.client_id };
+      const { uid, prompt: { name }, params: { client_id: clientId } } = details;
+      ctx.body = ctx.accepts('json', 'html') === 'html' ? page(uid, name, clientId) : { uid, prompt: name, client_id: clientId };
       return;
     }
     if (action === 'login' && method === 'POST') {
