@@ -220,3 +220,38 @@ async fn the_keys_url_is_discovered_from_the_issuer_metadata() {
     assert!(v.verify(&token).await.is_ok(), "the discovered URL is kept");
     assert_eq!(server.hits(), 3);
 }
+
+#[test]
+fn verify_with_runs_the_same_checks_without_the_network() {
+    let key = testing::ec();
+    let keys = KeySet::parse(&jwks(&[key.jwk("e1")])).unwrap();
+    let now = unix_now();
+    let good = key.token("e1", &claims());
+    assert_eq!(verify_with(&rules(), &keys, &good, now).unwrap().subject.as_deref(), Some("user-1"));
+    let stranger = testing::ec().token("e1", &claims());
+    assert_eq!(verify_with(&rules(), &keys, &stranger, now).unwrap_err(), TokenError::BadSignature);
+    assert_eq!(verify_with(&rules(), &keys, &key.token("e2", &claims()), now).unwrap_err(), TokenError::UnknownKey);
+    let late = key.token("e1", &with(claims(), "exp", json!(now - 120.0)));
+    assert_eq!(verify_with(&rules(), &keys, &late, now).unwrap_err(), TokenError::Expired);
+}
+
+/// A measurement, not a test: the time one warm verification takes on one thread (the keys
+/// cached and parsed), for RS256 and ES256. Run in release:
+/// `cargo test --release --lib warm_verification_time -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn warm_verification_time() {
+    let (rsa, ec) = (testing::rsa(), testing::ec());
+    let keys = KeySet::parse(&jwks(&[rsa.jwk("r"), ec.jwk("e")])).unwrap();
+    let (now, rules) = (unix_now(), rules());
+    for (name, token) in [("RS256", rsa.token("r", &claims())), ("ES256", ec.token("e", &claims()))] {
+        assert!(verify_with(&rules, &keys, &token, now).is_ok());
+        let rounds = 20_000;
+        let started = std::time::Instant::now();
+        for _ in 0..rounds {
+            std::hint::black_box(verify_with(&rules, &keys, std::hint::black_box(&token), now).is_ok());
+        }
+        let micros = started.elapsed().as_secs_f64() * 1e6 / rounds as f64;
+        println!("warm verification, {name}, {} byte token: {micros:.1} µs per token ({rounds} rounds)", token.len());
+    }
+}
