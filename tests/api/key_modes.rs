@@ -129,3 +129,21 @@ async fn auth_off_lists_every_tool() {
     let answer = send(&app, http_request("POST", "/mcp", "", &[], LIST)).await;
     assert_eq!(names(&answer.json()).len(), 4);
 }
+
+#[tokio::test]
+async fn a_request_presenting_nothing_never_reaches_secrets_manager() {
+    let secret = create_secret(NAMED).await;
+    let relay =
+        crate::fault_server::FaultServer::start(crate::fault_server::Fault::Relay(crate::helpers::moto().to_owned()))
+            .await;
+    let mut settings = Settings::new(&secret).await;
+    settings.config.auth.keys.as_mut().unwrap().in_url = true;
+    settings.endpoint = relay.endpoint.clone();
+    let app = settings.app();
+    for path in ["/mcp", "/mcp/"] {
+        assert_eq!(send(&app, http_request("POST", path, "", &[], INIT)).await.status, 401, "{path}");
+    }
+    assert_eq!(relay.requests(), 0, "no key presented, no Secrets Manager call");
+    let ok = send(&app, http_request("POST", "/mcp", "", &[("x-api-key", "ops-header-key-91ab")], INIT)).await;
+    assert_eq!((ok.status, relay.requests()), (200, 1));
+}
