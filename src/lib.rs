@@ -14,7 +14,7 @@
 //! # The path a request takes
 //! 1. `main.rs` hands each Lambda event to [`engine::transport::Endpoint::handle`].
 //! 2. The transport routes on the raw path and applies the Origin, method, size and content-type
-//!    rules; [`engine::auth`] checks the key and says who is calling (a [`engine::auth::Caller`]).
+//!    rules; [`engine::auth`] checks the key or token and says who is calling (a [`engine::auth::Caller`]).
 //! 3. [`engine::protocol`] parses the body once into a typed [`engine::protocol::McpRequest`] and
 //!    dispatches it with one `match` per era (legacy, 2026-07-28).
 //! 4. `tools/call` validates the arguments against the tool's schema

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use lambda_http::{Error, Request, service_fn};
 use lambda_mcp::engine::app;
 use lambda_mcp::engine::aws::{AwsContext, AwsSettings};
-use lambda_mcp::engine::config::{AuthSettings, Config};
+use lambda_mcp::engine::config::Config;
 use lambda_mcp::order_desk::{self, store::dynamo::DynamoStore};
 
 #[tokio::main(flavor = "current_thread")]
@@ -14,7 +14,7 @@ async fn main() -> Result<(), Error> {
     lambda_http::tracing::init_default_subscriber();
     let invalid = |error: &dyn std::fmt::Display| tracing::error!(%error, "invalid configuration");
     let config = Config::from_env().inspect_err(|e| invalid(e))?;
-    if config.auth == AuthSettings::Off {
+    if config.auth.is_off() {
         tracing::warn!("authentication is OFF (MCP_AUTH=off): anyone who can reach this endpoint can call its tools");
     }
     let aws = Arc::new(AwsContext::new(AwsSettings::from_env().inspect_err(|e| invalid(e))?));

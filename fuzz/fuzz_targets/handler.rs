@@ -63,7 +63,7 @@ fn harness() -> &'static Harness {
     HARNESS.get_or_init(|| {
         let config = Config {
             mcp_path: "/mcp".into(),
-            auth: AuthSettings::Off,
+            auth: AuthSettings::off(),
             allowed_origins: vec!["https://app.example".into()],
             max_body_bytes: 8 * 1024,
             max_batch: 50,

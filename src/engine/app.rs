@@ -6,16 +6,13 @@ use std::sync::Arc;
 
 use crate::engine::auth::Authenticator;
 use crate::engine::aws::AwsContext;
-use crate::engine::config::{AuthSettings, Config};
+use crate::engine::config::Config;
 use crate::engine::protocol::{McpServer, ServerInfo};
 use crate::engine::tools::ToolRegistry;
 use crate::engine::transport::Endpoint;
 
 /// The endpoint serving `tools` as `info` under `config`.
 pub fn endpoint(config: Config, aws: Arc<AwsContext>, info: ServerInfo, tools: ToolRegistry) -> Endpoint {
-    let auth = match &config.auth {
-        AuthSettings::Header(settings) => Some(Authenticator::new(settings, aws.clone())),
-        AuthSettings::Off => None,
-    };
+    let auth = Authenticator::new(&config.auth, &config.mcp_path, aws.clone());
     Endpoint::new(config, auth, McpServer::new(info, tools), aws)
 }

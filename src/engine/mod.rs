@@ -3,7 +3,8 @@
 //! - [`transport`]: the HTTP edge (API Gateway REST/HTTP API and function URL events through
 //!   `lambda_http`): routing, status codes, headers, body limits, the request log line.
 //! - [`auth`]: who is calling: API keys kept in Secrets Manager (cached, rotation-aware,
-//!   constant-time), giving a [`auth::Caller`].
+//!   constant-time, named and scoped; in a header or the URL) and OAuth 2.1 access tokens
+//!   ([`auth::jwt`]), giving a [`auth::Caller`] with the scopes it holds.
 //! - [`protocol`]: JSON-RPC 2.0 envelopes, MCP protocol versions, a request parsed once into a
 //!   typed value, and dispatch for both eras.
 //! - [`tools`]: the [`tools::Tool`] trait, the registry, argument validation, result building and

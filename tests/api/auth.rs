@@ -17,7 +17,7 @@ async fn status_with(app: &crate::helpers::App, headers: &[(&str, &str)]) -> u16
 }
 
 fn with_interval(mut settings: Settings, interval: Duration) -> Settings {
-    if let AuthSettings::Header(h) = &mut settings.config.auth {
+    if let Some(h) = &mut settings.config.auth.keys {
         h.refresh_interval = interval;
     }
     settings
@@ -54,8 +54,8 @@ async fn the_key_is_accepted_in_the_header_or_as_a_bearer_token() {
 async fn a_custom_header_name_is_honoured() {
     let secret = create_secret(KEY).await;
     let mut settings = Settings::new(&secret).await;
-    if let AuthSettings::Header(h) = &mut settings.config.auth {
-        h.header = "x-moveo-token".into();
+    if let Some(h) = &mut settings.config.auth.keys {
+        h.header = Some("x-moveo-token".into());
     }
     let app = settings.app();
     assert_eq!(status_with(&app, &[("x-moveo-token", KEY)]).await, 200);
@@ -112,7 +112,7 @@ async fn the_previous_key_is_refused_outside_the_rotation_window() {
     let secret = create_secret("old-key").await;
     secrets().await.put_secret_value().secret_id(&secret).secret_string("new-key").send().await.unwrap();
     let mut settings = Settings::new(&secret).await;
-    if let AuthSettings::Header(h) = &mut settings.config.auth {
+    if let Some(h) = &mut settings.config.auth.keys {
         h.rotation_window = Duration::ZERO;
     }
     let app = settings.app();
@@ -179,7 +179,7 @@ async fn a_silent_secrets_manager_is_cut_off_by_its_4_s_call_budget() {
 #[tokio::test]
 async fn auth_off_lets_requests_through_without_a_key() {
     let mut settings = Settings::new("unused").await;
-    settings.config.auth = AuthSettings::Off;
+    settings.config.auth = AuthSettings::off();
     let app = settings.app();
     assert_eq!(status_with(&app, &[]).await, 200);
 }

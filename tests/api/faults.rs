@@ -15,7 +15,7 @@ use crate::helpers::{KEY, ORDER, Settings, call_tool, create_secret, rpc, secret
 /// An app whose DynamoDB is `endpoint` (auth off: Secrets Manager is not under test here).
 async fn app_with_dynamodb(endpoint: &str) -> crate::helpers::App {
     let mut settings = Settings::new("unused").await;
-    settings.config.auth = AuthSettings::Off;
+    settings.config.auth = AuthSettings::off();
     settings.endpoint = endpoint.to_owned();
     settings.app()
 }
@@ -111,7 +111,7 @@ async fn the_handler_answers_before_the_lambda_deadline() {
 async fn a_deleted_secret_is_503_and_service_resumes_when_it_is_restored() {
     let secret = create_secret(KEY).await;
     let mut settings = Settings::new(&secret).await;
-    if let AuthSettings::Header(h) = &mut settings.config.auth {
+    if let Some(h) = &mut settings.config.auth.keys {
         h.refresh_interval = Duration::ZERO;
         h.cache_ttl = Duration::ZERO;
     }

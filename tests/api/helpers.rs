@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use lambda_http::{Body, Request, Response};
 use lambda_mcp::engine::app;
 use lambda_mcp::engine::aws::{AwsContext, AwsSettings};
-use lambda_mcp::engine::config::{AuthSettings, Config, HeaderAuthSettings, Observability};
+use lambda_mcp::engine::config::{AuthSettings, Config, KeySettings, Observability};
 use lambda_mcp::engine::transport::Endpoint;
 use lambda_mcp::order_desk::seed::{self, demo};
 use lambda_mcp::order_desk::store::dynamo::DynamoStore;
@@ -125,13 +125,17 @@ impl Settings {
     pub async fn new(secret: &str) -> Self {
         let config = Config {
             mcp_path: "/mcp".into(),
-            auth: AuthSettings::Header(HeaderAuthSettings {
-                secret_id: secret.into(),
-                header: "x-api-key".into(),
-                cache_ttl: Duration::from_secs(300),
-                refresh_interval: Duration::from_secs(5),
-                rotation_window: Duration::from_secs(86_400),
-            }),
+            auth: AuthSettings {
+                keys: Some(KeySettings {
+                    secret_id: secret.into(),
+                    header: Some("x-api-key".into()),
+                    in_url: false,
+                    cache_ttl: Duration::from_secs(300),
+                    refresh_interval: Duration::from_secs(5),
+                    rotation_window: Duration::from_secs(86_400),
+                }),
+                oauth: None,
+            },
             allowed_origins: vec!["https://app.example".into()],
             max_body_bytes: 1024 * 1024,
             max_batch: 50,

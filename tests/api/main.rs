@@ -1,6 +1,8 @@
 //! Integration tests: the real handler, Lambda events from events/, a real local moto server.
 
 mod auth;
+mod auth_server;
+mod cognito;
 mod corpus;
 mod cors;
 mod docs;
@@ -11,9 +13,12 @@ mod get_order;
 mod helpers;
 mod iam;
 mod leases;
+mod key_modes;
 mod logs;
 mod metrics;
 mod modern;
+mod oauth;
+mod oauth_hostile;
 mod order_desk;
 mod protocol;
 mod tool_rules;

@@ -183,7 +183,7 @@ async fn every_request_writes_one_valid_emf_line_with_its_method_outcome_and_too
 async fn dynamodb_retries_and_timeouts_are_counted_as_the_sdk_made_them() {
     let throttling = FaultServer::start(Fault::Throttle).await;
     let mut settings = Settings::new("unused").await;
-    settings.config.auth = AuthSettings::Off;
+    settings.config.auth = AuthSettings::off();
     settings.endpoint = throttling.endpoint.clone();
     let (app, lines) = app_with_lines(settings).await;
     call_tool(&app, "get_order", json!({"order_number": ORDER})).await;
@@ -196,7 +196,7 @@ async fn dynamodb_retries_and_timeouts_are_counted_as_the_sdk_made_them() {
 
     let silent = FaultServer::start(Fault::Silence(std::time::Duration::from_secs(30))).await;
     let mut settings = Settings::new("unused").await;
-    settings.config.auth = AuthSettings::Off;
+    settings.config.auth = AuthSettings::off();
     settings.endpoint = silent.endpoint.clone();
     let (app, lines) = app_with_lines(settings).await;
     call_tool(&app, "get_order", json!({"order_number": ORDER})).await;

@@ -1,24 +1,46 @@
 //! The accepted API keys, held only as SHA-256 digests and compared in constant time, each with a
-//! non-secret id (its position in the secret: `key-1`, `key-2`, ...) that says who is calling.
+//! non-secret id that says who is calling and the scopes it grants.
+//!
+//! The secret holds the key itself, a list of keys (`["k1", "k2"]` or `{"keys": [...]}`, so a key
+//! can be rotated without downtime), or named keys: list entries that are objects,
+//! `{"id": "moveo", "key": "...", "scopes": ["orders:read"]}`. A plain key is known by its
+//! position (`key-1`, `key-2`, ...) and grants every scope, as does a named key without `scopes`.
 
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 use subtle::{ConditionallySelectable, ConstantTimeEq};
 use thiserror::Error;
 
-/// A secret value that holds no usable key.
+use super::caller::Scopes;
+
+/// The longest key id; ids go into log lines.
+const MAX_ID_CHARS: usize = 64;
+
+/// A secret value that holds no usable key. Never quotes a key.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum KeyFormatError {
     #[error("the secret is empty")]
     Empty,
     #[error("the secret looks like JSON but is not a list of keys (expected [\"k1\", ...] or {{\"keys\": [...]}})")]
     NotAKeyList,
+    #[error("entry {position} of the key list is unusable: {reason}")]
+    BadEntry { position: usize, reason: &'static str },
+}
+
+/// One accepted key's public facts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyEntry {
+    /// Who presents this key (never the key itself).
+    pub id: String,
+    /// What it grants.
+    pub scopes: Scopes,
 }
 
 /// The set of keys a caller may present. Debug output never shows key material.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct ApiKeys {
     digests: Vec<[u8; 32]>,
-    ids: Vec<String>,
+    entries: Vec<KeyEntry>,
 }
 
 impl std::fmt::Debug for ApiKeys {
@@ -31,33 +53,77 @@ fn digest(key: &[u8]) -> [u8; 32] {
     Sha256::digest(key).into()
 }
 
+/// A key id may go into a log line as it is: 1-64 of `A-Z a-z 0-9 _ . : -`.
+fn valid_id(id: &str) -> bool {
+    (1..=MAX_ID_CHARS).contains(&id.len())
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':' | '-'))
+}
+
+/// One list entry: a plain key (known by its position, every scope) or a named one.
+fn entry(value: &Value, position: usize) -> Result<(String, KeyEntry), KeyFormatError> {
+    let bad = |reason| KeyFormatError::BadEntry { position, reason };
+    let object = match value {
+        Value::String(key) => {
+            let all = KeyEntry { id: format!("key-{position}"), scopes: Scopes::All };
+            return Ok((key.trim().to_owned(), all));
+        }
+        Value::Object(object) => object,
+        _ => return Err(KeyFormatError::NotAKeyList),
+    };
+    let id = object.get("id").and_then(Value::as_str).ok_or(bad("`id` (a string) is required"))?;
+    if !valid_id(id) {
+        return Err(bad("`id` must be 1-64 characters of letters, digits, `_`, `.`, `:` or `-`"));
+    }
+    let key = object.get("key").and_then(Value::as_str).map(str::trim).ok_or(bad("`key` (a string) is required"))?;
+    if key.is_empty() || key == id {
+        return Err(bad("`key` must be a non-empty secret other than the id"));
+    }
+    let scopes = match object.get("scopes") {
+        None => Scopes::All,
+        Some(Value::Array(list)) => Scopes::Only(
+            list.iter()
+                .map(|s| s.as_str().filter(|s| !s.is_empty() && !s.contains(char::is_whitespace)))
+                .collect::<Option<Vec<_>>>()
+                .ok_or(bad("`scopes` must be a list of scope names without spaces"))?
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+        ),
+        Some(_) => return Err(bad("`scopes` must be a list")),
+    };
+    if object.keys().any(|k| !matches!(k.as_str(), "id" | "key" | "scopes")) {
+        return Err(bad("only `id`, `key` and `scopes` are allowed"));
+    }
+    Ok((key.to_owned(), KeyEntry { id: id.to_owned(), scopes }))
+}
+
 impl ApiKeys {
-    /// Parses a secret value: the key itself, or JSON holding a list of keys
-    /// (`["k1", "k2"]` or `{"keys": ["k1", "k2"]}`) so a key can be rotated without downtime.
+    /// Parses a secret value (see the module documentation for the formats).
     pub fn parse(secret: &str) -> Result<Self, KeyFormatError> {
         let trimmed = secret.trim();
-        let keys: Vec<String> = if trimmed.starts_with('[') || trimmed.starts_with('{') {
-            let value: serde_json::Value = serde_json::from_str(trimmed).map_err(|_| KeyFormatError::NotAKeyList)?;
+        let keys: Vec<(String, KeyEntry)> = if trimmed.starts_with('[') || trimmed.starts_with('{') {
+            let value: Value = serde_json::from_str(trimmed).map_err(|_| KeyFormatError::NotAKeyList)?;
             let list = match &value {
-                serde_json::Value::Array(list) => list,
-                serde_json::Value::Object(map) => match map.get("keys") {
-                    Some(serde_json::Value::Array(list)) => list,
+                Value::Array(list) => list,
+                Value::Object(map) => match map.get("keys") {
+                    Some(Value::Array(list)) => list,
                     _ => return Err(KeyFormatError::NotAKeyList),
                 },
                 _ => return Err(KeyFormatError::NotAKeyList),
             };
-            list.iter()
-                .map(|k| k.as_str().map(|s| s.trim().to_owned()).ok_or(KeyFormatError::NotAKeyList))
-                .collect::<Result<_, _>>()?
+            list.iter().enumerate().map(|(i, v)| entry(v, i + 1)).collect::<Result<_, _>>()?
         } else {
-            vec![trimmed.to_owned()]
+            vec![(trimmed.to_owned(), KeyEntry { id: "key-1".into(), scopes: Scopes::All })]
         };
         let mut parsed = ApiKeys::default();
-        for (position, key) in keys.iter().enumerate().filter(|(_, k)| !k.is_empty()) {
+        for (position, (key, entry)) in keys.into_iter().enumerate().filter(|(_, (k, _))| !k.is_empty()) {
+            if parsed.entries.iter().any(|e| e.id == entry.id) {
+                return Err(KeyFormatError::BadEntry { position: position + 1, reason: "two keys share this id" });
+            }
             let digest = digest(key.as_bytes());
             if !parsed.digests.contains(&digest) {
                 parsed.digests.push(digest);
-                parsed.ids.push(format!("key-{}", position + 1));
+                parsed.entries.push(entry);
             }
         }
         if parsed.digests.is_empty() { Err(KeyFormatError::Empty) } else { Ok(parsed) }
@@ -65,8 +131,8 @@ impl ApiKeys {
 
     /// The same keys with every id prefixed (`previous-key-1` for the previous version's keys).
     pub fn with_id_prefix(mut self, prefix: &str) -> Self {
-        for id in &mut self.ids {
-            *id = format!("{prefix}{id}");
+        for entry in &mut self.entries {
+            entry.id = format!("{prefix}{}", entry.id);
         }
         self
     }
@@ -87,8 +153,9 @@ impl ApiKeys {
         self.find(presented).is_some()
     }
 
-    /// The id of the key `presented` is, if it is one; found in constant time like [`Self::matches`].
-    pub fn find(&self, presented: &[u8]) -> Option<&str> {
+    /// The entry of the key `presented` is, if it is one; found in constant time like
+    /// [`Self::matches`].
+    pub fn find(&self, presented: &[u8]) -> Option<&KeyEntry> {
         let presented = digest(presented);
         // 0 = no match; otherwise the position + 1 of the matching candidate.
         let mut found = 0u32;
@@ -96,7 +163,7 @@ impl ApiKeys {
             found.conditional_assign(&(position as u32 + 1), candidate.ct_eq(&presented));
         }
         let position = (found as usize).checked_sub(1)?;
-        self.ids.get(position).map(String::as_str)
+        self.entries.get(position)
     }
 }
 
@@ -142,10 +209,47 @@ mod tests {
     fn each_key_is_known_by_its_position_never_by_its_value() {
         let keys = ApiKeys::parse(r#"["first-secret", "", "third-secret", "first-secret"]"#).unwrap();
         assert_eq!(keys.len(), 2, "blank and repeated keys are dropped");
-        assert_eq!(keys.find(b"first-secret"), Some("key-1"));
-        assert_eq!(keys.find(b"third-secret"), Some("key-3"));
-        assert_eq!(keys.find(b"other"), None);
+        let id = |keys: &ApiKeys, k: &[u8]| keys.find(k).map(|e| e.id.clone());
+        assert_eq!(id(&keys, b"first-secret").as_deref(), Some("key-1"));
+        assert_eq!(id(&keys, b"third-secret").as_deref(), Some("key-3"));
+        assert_eq!(id(&keys, b"other"), None);
         let previous = keys.with_id_prefix("previous-");
-        assert_eq!(previous.find(b"third-secret"), Some("previous-key-3"));
+        assert_eq!(id(&previous, b"third-secret").as_deref(), Some("previous-key-3"));
+    }
+
+    #[test]
+    fn named_keys_carry_their_id_and_scopes_and_mix_with_plain_ones() {
+        let secret = r#"{"keys": [
+            {"id": "moveo", "key": "moveo-secret", "scopes": ["orders:read"]},
+            {"id": "ops", "key": "ops-secret"},
+            "legacy-secret"
+        ]}"#;
+        let keys = ApiKeys::parse(secret).unwrap();
+        let moveo = keys.find(b"moveo-secret").unwrap();
+        assert_eq!((moveo.id.as_str(), &moveo.scopes), ("moveo", &Scopes::Only(vec!["orders:read".into()])));
+        assert_eq!(keys.find(b"ops-secret").unwrap().scopes, Scopes::All, "no `scopes`: every scope");
+        assert_eq!(keys.find(b"legacy-secret").unwrap().id, "key-3");
+        assert_eq!(keys.find(b"moveo"), None, "the id is not a key");
+    }
+
+    #[test]
+    fn a_broken_named_key_is_refused_without_quoting_any_key() {
+        let cases = [
+            (r#"[{"key": "hunter2-material"}]"#, 1),
+            (r#"["a", {"id": "bad id", "key": "hunter2-material"}]"#, 2),
+            (r#"[{"id": "x", "key": ""}]"#, 1),
+            (r#"[{"id": "x", "key": "hunter2-material", "scopes": "orders:read"}]"#, 1),
+            (r#"[{"id": "x", "key": "hunter2-material", "scopes": ["orders read"]}]"#, 1),
+            (r#"[{"id": "x", "key": "hunter2-material", "scope": ["orders:read"]}]"#, 1),
+            (r#"[{"id": "x", "key": "hunter2-material"}, {"id": "x", "key": "hunter3-material"}]"#, 2),
+        ];
+        for (secret, position) in cases {
+            let error = ApiKeys::parse(secret).unwrap_err();
+            assert!(
+                matches!(error, KeyFormatError::BadEntry { position: p, .. } if p == position),
+                "{secret}: {error}"
+            );
+            assert!(!error.to_string().contains("hunter"), "{error}");
+        }
     }
 }

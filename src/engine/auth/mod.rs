@@ -1,174 +1,180 @@
-//! Header API-key authentication. The expected keys live in Secrets Manager; they are cached for a
-//! TTL across warm invocations, refreshed at most once per interval when an unknown key arrives
-//! (so a rotated key works within seconds without letting bad keys hammer Secrets Manager), and
-//! kept past their TTL when Secrets Manager is down. A key that is let through says who is calling:
-//! a [`Caller`] with the key's non-secret id.
+//! Who is calling. A deployment accepts one or more modes at once: API keys in a header or as a
+//! bearer token (`header`), API keys in the URL path (`url`), OAuth 2.1 access tokens (`oauth`).
+//! Whatever lets a request through says who is calling: a [`Caller`] with a non-secret id and
+//! the scopes it holds. A request that presents nothing is refused without any network call.
 
 mod caller;
+pub mod jwt;
+mod key_store;
 mod keys;
+pub mod oauth;
 mod secrets;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use lambda_http::http::HeaderMap;
 use thiserror::Error;
-use tokio::sync::Mutex;
 
-pub use caller::Caller;
-pub use keys::{ApiKeys, KeyFormatError};
+pub use caller::{Caller, Scopes, Via};
+pub use jwt::TokenError;
+pub use key_store::{KeyError, KeyStore};
+pub use keys::{ApiKeys, KeyEntry, KeyFormatError};
+pub use oauth::ResourceServer;
 pub use secrets::{CurrentKeys, SecretError, SecretSource};
 
 use crate::engine::aws::AwsContext;
-use crate::engine::config::HeaderAuthSettings;
+use crate::engine::config::{AuthSettings, KeySettings};
 
 /// Why a request is not let through.
-#[derive(Debug, Error, PartialEq, Eq)]
+#[derive(Debug, Error, Clone, Copy, PartialEq, Eq)]
 pub enum AuthError {
-    /// Missing or wrong key: the same answer for both (401).
-    #[error("missing or invalid API key")]
-    Unauthorized,
+    /// Nothing presented (401, a challenge without an error code).
+    #[error("no credentials")]
+    Missing,
+    /// A key that is not one of ours (401, the same answer as [`AuthError::Missing`]).
+    #[error("no valid API key")]
+    BadKey,
+    /// An access token that is refused (401 `invalid_token`, or 503 when the issuer's keys are
+    /// unavailable).
+    #[error("access token refused: {0}")]
+    BadToken(TokenError),
+    /// An access token in the query string (401 `invalid_request`): tokens travel in the header.
+    #[error("access token in the query string")]
+    TokenInQuery,
+    /// A key in the URL path that is not one of ours (404, like any other unknown path).
+    #[error("unknown URL key")]
+    BadUrlKey,
     /// The keys cannot be read right now (503, retry later).
     #[error("API keys are unavailable")]
     Unavailable,
 }
 
-#[derive(Debug, Default)]
-struct CacheState {
-    keys: Option<ApiKeys>,
-    previous: Previous,
-    fetched_at: Option<Instant>,
-    last_attempt: Option<Instant>,
+impl AuthError {
+    /// A short, stable name for the request log line.
+    pub fn reason(self) -> &'static str {
+        match self {
+            AuthError::Missing => "missing",
+            AuthError::BadKey => "bad_key",
+            AuthError::BadToken(error) => error.reason(),
+            AuthError::TokenInQuery => "token_in_query",
+            AuthError::BadUrlKey => "bad_url_key",
+            AuthError::Unavailable => "keys_unavailable",
+        }
+    }
 }
 
-/// The previous version's keys, read only when a presented key is not a current one.
-#[derive(Debug, Default)]
-enum Previous {
-    /// Outside the rotation window (or no keys yet): not accepted.
-    #[default]
-    NotAccepted,
-    /// Accepted but not read yet.
-    NotRead,
-    /// Read (`None`: there is no usable previous version).
-    Read(Option<ApiKeys>),
+/// What a request presents.
+#[derive(Debug, Clone, Copy)]
+pub struct Presented<'a> {
+    pub headers: &'a HeaderMap,
+    /// The key in the path (`{MCP_PATH}/{key}`), when the request came that way.
+    pub url_key: Option<&'a str>,
+    /// The raw query string.
+    pub query: Option<&'a str>,
 }
 
-/// Checks the API key of a request.
+/// Checks callers in every enabled mode.
 #[derive(Debug)]
 pub struct Authenticator {
-    header: String,
-    cache_ttl: Duration,
-    refresh_interval: Duration,
-    source: SecretSource,
-    state: Mutex<CacheState>,
+    keys: Option<KeyStore>,
+    key_header: Option<String>,
+    keys_in_url: bool,
+    oauth: Option<ResourceServer>,
 }
 
 impl Authenticator {
-    /// An authenticator for `settings`; nothing is fetched until the first request.
-    pub fn new(settings: &HeaderAuthSettings, aws: Arc<AwsContext>) -> Self {
-        Authenticator {
-            header: settings.header.clone(),
-            cache_ttl: settings.cache_ttl,
-            refresh_interval: settings.refresh_interval,
-            source: SecretSource::new(aws, settings.secret_id.clone(), settings.rotation_window),
-            state: Mutex::new(CacheState::default()),
+    /// An authenticator for `settings`, or `None` when authentication is off. Fetches nothing.
+    pub fn new(settings: &AuthSettings, mcp_path: &str, aws: Arc<AwsContext>) -> Option<Self> {
+        if settings.is_off() {
+            return None;
         }
+        let keys: Option<&KeySettings> = settings.keys.as_ref();
+        Some(Authenticator {
+            keys: keys.map(|k| KeyStore::new(k, aws)),
+            key_header: keys.and_then(|k| k.header.clone()),
+            keys_in_url: keys.is_some_and(|k| k.in_url),
+            oauth: settings.oauth.clone().map(|o| ResourceServer::new(o, mcp_path)),
+        })
     }
 
-    /// The header (lower-case) that carries the key.
-    pub fn header_name(&self) -> &str {
-        &self.header
+    /// The header (lower-case) that carries a key, when keys are accepted in headers.
+    pub fn key_header(&self) -> Option<&str> {
+        self.key_header.as_deref()
+    }
+
+    /// True when keys are accepted in the URL path.
+    pub fn keys_in_url(&self) -> bool {
+        self.keys_in_url
+    }
+
+    /// The resource server, when OAuth is on.
+    pub fn oauth(&self) -> Option<&ResourceServer> {
+        self.oauth.as_ref()
     }
 
     /// Lets the request through as its [`Caller`], or says why not.
-    pub async fn check(&self, headers: &HeaderMap) -> Result<Caller, AuthError> {
-        let presented = presented_keys(headers, &self.header);
-        let mut state = self.state.lock().await;
-        let now = Instant::now();
-        let expired = state.fetched_at.is_none_or(|at| now.duration_since(at) >= self.cache_ttl);
-        if expired && self.may_fetch(&state, now) {
-            self.refresh(&mut state, now).await;
+    pub async fn check(&self, presented: Presented<'_>) -> Result<Caller, AuthError> {
+        if let Some(key) = presented.url_key {
+            return self.check_keys(&[key.as_bytes()], Via::Url).await.map_err(|e| match e {
+                AuthError::BadKey | AuthError::Missing => AuthError::BadUrlKey,
+                other => other,
+            });
         }
-        if state.keys.is_none() {
-            return Err(AuthError::Unavailable);
-        }
-        if presented.is_empty() {
-            return Err(AuthError::Unauthorized);
-        }
-        if let Some(caller) = self.accepts(&mut state, &presented).await {
-            return Ok(caller);
-        }
-        // An unknown key may be a freshly rotated one: look again, at most once per interval.
-        if !self.may_fetch(&state, now) {
-            return Err(AuthError::Unauthorized);
-        }
-        self.refresh(&mut state, now).await;
-        self.accepts(&mut state, &presented).await.ok_or(AuthError::Unauthorized)
-    }
-
-    /// Whether a presented key is a current one, or a previous one within the rotation window
-    /// (the previous version is read from Secrets Manager the first time it is needed).
-    async fn accepts(&self, state: &mut CacheState, presented: &[&[u8]]) -> Option<Caller> {
-        let held = |keys: &ApiKeys| presented.iter().find_map(|k| keys.find(k)).map(Caller::with_id);
-        if let Some(caller) = state.keys.as_ref().and_then(held) {
-            return Some(caller);
-        }
-        if matches!(state.previous, Previous::NotRead) {
-            state.previous = match self.source.fetch_previous().await {
-                Ok(keys) => Previous::Read(keys),
-                Err(error) => {
-                    // Not read again before the next refresh: wrong keys cannot hammer the service.
-                    tracing::warn!(%error, "could not read the previous API key version");
-                    Previous::Read(None)
-                }
-            };
-        }
-        match &state.previous {
-            Previous::Read(Some(keys)) => held(keys),
-            _ => None,
-        }
-    }
-
-    fn may_fetch(&self, state: &CacheState, now: Instant) -> bool {
-        state.last_attempt.is_none_or(|at| now.duration_since(at) >= self.refresh_interval)
-    }
-
-    async fn refresh(&self, state: &mut CacheState, now: Instant) {
-        state.last_attempt = Some(now);
-        match self.source.fetch_current().await {
-            Ok(current) => {
-                tracing::debug!(keys = current.keys.len(), "API keys loaded");
-                state.keys = Some(current.keys);
-                state.previous = if current.previous_accepted { Previous::NotRead } else { Previous::NotAccepted };
-                state.fetched_at = Some(now);
+        let bearer = bearer_values(presented.headers);
+        if let Some(oauth) = &self.oauth {
+            if has_query_token(presented.query) {
+                return Err(AuthError::TokenInQuery);
             }
-            Err(error) if state.keys.is_some() => {
-                tracing::warn!(%error, "could not refresh the API keys; keeping the cached ones");
+            if let Some(token) = bearer.iter().find(|t| jwt::looks_like_jwt(t) || self.key_header.is_none()) {
+                return oauth.verify(token).await.map_err(AuthError::BadToken);
             }
-            Err(error) => tracing::error!(%error, "could not load the API keys; answering 503"),
+        }
+        let Some(header) = &self.key_header else { return Err(AuthError::Missing) };
+        let mut keys: Vec<&[u8]> = header_values(presented.headers, header);
+        keys.extend(bearer.iter().map(|b| b.as_bytes()));
+        if keys.is_empty() {
+            return Err(AuthError::Missing);
+        }
+        self.check_keys(&keys, Via::Header).await
+    }
+
+    async fn check_keys(&self, presented: &[&[u8]], via: Via) -> Result<Caller, AuthError> {
+        let Some(store) = &self.keys else { return Err(AuthError::Missing) };
+        match store.check(presented).await {
+            Ok(entry) => Ok(Caller { id: entry.id, client: None, via, scopes: entry.scopes }),
+            Err(KeyError::Unknown) => Err(AuthError::BadKey),
+            Err(KeyError::Unavailable) => Err(AuthError::Unavailable),
         }
     }
 }
 
-/// The keys a request presents: the configured header and `Authorization: Bearer <key>`.
-fn presented_keys<'a>(headers: &'a HeaderMap, header: &str) -> Vec<&'a [u8]> {
-    let mut keys = Vec::with_capacity(2);
-    for value in headers.get_all(header) {
-        let key = value.as_bytes().trim_ascii();
-        if !key.is_empty() {
-            keys.push(key);
-        }
-    }
+/// The non-empty, trimmed values of `header`.
+fn header_values<'a>(headers: &'a HeaderMap, header: &str) -> Vec<&'a [u8]> {
+    headers.get_all(header).iter().map(|v| v.as_bytes().trim_ascii()).filter(|v| !v.is_empty()).collect()
+}
+
+/// The credentials of `Authorization: Bearer <value>` headers (scheme case-insensitive).
+fn bearer_values(headers: &HeaderMap) -> Vec<&str> {
+    let mut values = Vec::new();
     for value in headers.get_all(lambda_http::http::header::AUTHORIZATION) {
         let raw = value.as_bytes().trim_ascii();
-        if raw.len() > 7 && raw[..7].eq_ignore_ascii_case(b"bearer ") {
-            let key = raw[7..].trim_ascii();
-            if !key.is_empty() {
-                keys.push(key);
-            }
+        if raw.len() > 7
+            && raw[..7].eq_ignore_ascii_case(b"bearer ")
+            && let Ok(token) = std::str::from_utf8(raw[7..].trim_ascii())
+            && !token.is_empty()
+        {
+            values.push(token);
         }
     }
-    keys
+    values
+}
+
+/// True when the query string carries an `access_token` parameter (RFC 6750 §2.3, which the MCP
+/// authorization spec forbids).
+fn has_query_token(query: Option<&str>) -> bool {
+    query.is_some_and(|q| {
+        q.split('&').any(|pair| pair.split('=').next().is_some_and(|n| n.eq_ignore_ascii_case("access_token")))
+    })
 }
 
 #[cfg(test)]
@@ -185,20 +191,30 @@ mod tests {
     }
 
     #[test]
-    fn the_configured_header_and_a_bearer_token_are_both_presented() {
+    fn the_configured_header_and_a_bearer_token_are_both_read() {
         let map = headers(&[("x-api-key", " k1 "), ("authorization", "Bearer k2")]);
-        assert_eq!(presented_keys(&map, "x-api-key"), vec![b"k1".as_slice(), b"k2".as_slice()]);
+        assert_eq!(header_values(&map, "x-api-key"), vec![b"k1".as_slice()]);
+        assert_eq!(bearer_values(&map), vec!["k2"]);
     }
 
     #[test]
     fn other_authorization_schemes_and_empty_values_present_nothing() {
         let map = headers(&[("x-api-key", "  "), ("authorization", "Basic a2V5"), ("authorization", "Bearer ")]);
-        assert!(presented_keys(&map, "x-api-key").is_empty());
+        assert!(header_values(&map, "x-api-key").is_empty());
+        assert!(bearer_values(&map).is_empty());
     }
 
     #[test]
     fn the_bearer_scheme_is_case_insensitive() {
         let map = headers(&[("authorization", "bearer k3")]);
-        assert_eq!(presented_keys(&map, "x-api-key"), vec![b"k3".as_slice()]);
+        assert_eq!(bearer_values(&map), vec!["k3"]);
+    }
+
+    #[test]
+    fn an_access_token_parameter_is_found_in_the_query_string() {
+        assert!(has_query_token(Some("access_token=abc")));
+        assert!(has_query_token(Some("a=1&ACCESS_TOKEN=x")));
+        assert!(!has_query_token(Some("token=abc&access=1")));
+        assert!(!has_query_token(None));
     }
 }

@@ -25,6 +25,9 @@ pub const LIMITS: &[Limit] = &[
     Limit { name: "MCP_KEY_CACHE_TTL_SECONDS", min: 1, max: None, default: 300 },
     Limit { name: "MCP_KEY_REFRESH_INTERVAL_SECONDS", min: 1, max: None, default: 5 },
     Limit { name: "MCP_KEY_ROTATION_WINDOW_SECONDS", min: 0, max: Some(2_592_000), default: 86_400 },
+    Limit { name: "MCP_OAUTH_LEEWAY_SECONDS", min: 0, max: Some(300), default: 30 },
+    Limit { name: "MCP_OAUTH_JWKS_CACHE_TTL_SECONDS", min: 60, max: Some(86_400), default: 3_600 },
+    Limit { name: "MCP_OAUTH_JWKS_REFRESH_INTERVAL_SECONDS", min: 1, max: Some(3_600), default: 30 },
 ];
 
 /// The row of `name`.

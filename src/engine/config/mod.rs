@@ -1,48 +1,22 @@
 //! The engine's settings, read from the environment once, at start-up, with documented defaults.
 //! A product reads its own settings (the order desk: its table) the same way.
 
+mod auth;
 mod lambda_env;
 mod limits;
 
-use std::time::Duration;
-
 use thiserror::Error;
 
+pub use auth::{AuthSettings, ChallengeScopes, KeySettings, OAuthSettings};
 pub use lambda_env::{AUTH_OFF_ACKNOWLEDGEMENT, Runtime};
 pub use limits::{LIMITS, Limit, whole};
 
 /// Default MCP endpoint path.
 pub const DEFAULT_MCP_PATH: &str = "/mcp";
-/// Default header carrying the API key.
-pub const DEFAULT_API_KEY_HEADER: &str = "x-api-key";
 /// Default request body limit: 1 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 /// Default number of messages accepted in one JSON-RPC batch.
 pub const DEFAULT_MAX_BATCH: usize = 50;
-
-/// How callers are authenticated.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AuthSettings {
-    /// An API key header checked against a Secrets Manager secret.
-    Header(HeaderAuthSettings),
-    /// No authentication: only for local conformance runs; logged as a warning at start.
-    Off,
-}
-
-/// Settings of header (API key) authentication.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HeaderAuthSettings {
-    /// Name or ARN of the Secrets Manager secret holding the key(s).
-    pub secret_id: String,
-    /// Lower-case name of the header carrying the key (`Authorization: Bearer` is accepted too).
-    pub header: String,
-    /// How long fetched keys are trusted before they are fetched again.
-    pub cache_ttl: Duration,
-    /// The shortest time between two fetches triggered by an unknown key.
-    pub refresh_interval: Duration,
-    /// How long after a rotation the previous key (`AWSPREVIOUS`) is still accepted; zero: never.
-    pub rotation_window: Duration,
-}
 
 /// Where the request's metrics and traces go, and how personal correlation values are hidden.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,25 +85,7 @@ impl Config {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let mcp_path = normalise_path(&get("MCP_PATH").unwrap_or_else(|| DEFAULT_MCP_PATH.into()));
-        let auth = match get("MCP_AUTH").as_deref().map(str::to_ascii_lowercase).as_deref() {
-            None | Some("header") => AuthSettings::Header(HeaderAuthSettings {
-                secret_id: get("MCP_API_KEY_SECRET_ID").ok_or(ConfigError::Missing("MCP_API_KEY_SECRET_ID"))?,
-                header: get("MCP_API_KEY_HEADER").unwrap_or_else(|| DEFAULT_API_KEY_HEADER.into()).to_ascii_lowercase(),
-                cache_ttl: Duration::from_secs(whole(&get, "MCP_KEY_CACHE_TTL_SECONDS")?),
-                refresh_interval: Duration::from_secs(whole(&get, "MCP_KEY_REFRESH_INTERVAL_SECONDS")?),
-                rotation_window: Duration::from_secs(whole(&get, "MCP_KEY_ROTATION_WINDOW_SECONDS")?),
-            }),
-            Some("off") => {
-                lambda_env::allow_auth_off(&get)?;
-                AuthSettings::Off
-            }
-            Some(other) => {
-                return Err(ConfigError::Invalid {
-                    name: "MCP_AUTH",
-                    reason: format!("expected `header` or `off`, got `{other}`"),
-                });
-            }
-        };
+        let auth = AuthSettings::from_lookup(&get, &mcp_path)?;
         let allowed_origins = get("MCP_ALLOWED_ORIGINS")
             .map(|v| {
                 v.split(',').map(|o| o.trim().trim_end_matches('/').to_owned()).filter(|o| !o.is_empty()).collect()
@@ -184,6 +140,7 @@ pub fn required(get: &impl Fn(&str) -> Option<String>, name: &'static str) -> Re
 mod tests {
     use super::*;
     use std::collections::HashMap;
+    use std::time::Duration;
 
     fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
@@ -195,8 +152,8 @@ mod tests {
         let c = config(&[("MCP_API_KEY_SECRET_ID", "s")]).unwrap();
         assert_eq!(c.mcp_path, "/mcp");
         assert_eq!(c.max_body_bytes, 1024 * 1024);
-        let AuthSettings::Header(h) = c.auth else { panic!("header auth is the default") };
-        assert_eq!(h.header, "x-api-key");
+        let h = c.auth.keys.expect("header auth is the default");
+        assert_eq!(h.header.as_deref(), Some("x-api-key"));
         assert_eq!(h.cache_ttl, Duration::from_secs(300));
     }
 
@@ -208,7 +165,7 @@ mod tests {
     #[test]
     fn auth_can_be_turned_off_only_explicitly() {
         let c = config(&[("MCP_AUTH", "off")]).unwrap();
-        assert_eq!(c.auth, AuthSettings::Off);
+        assert!(c.auth.is_off());
         assert!(config(&[("MCP_AUTH", "none")]).is_err());
     }
 
@@ -229,14 +186,14 @@ mod tests {
         let c = config(&[("MCP_API_KEY_SECRET_ID", "s")]).unwrap();
         assert_eq!(c.max_body_bytes, DEFAULT_MAX_BODY_BYTES);
         assert_eq!(c.max_batch, DEFAULT_MAX_BATCH);
-        let AuthSettings::Header(h) = c.auth else { panic!("header auth is the default") };
+        let h = c.auth.keys.expect("header auth is the default");
         assert_eq!(h.rotation_window, Duration::from_secs(86_400));
     }
 
     #[test]
     fn a_rotation_window_of_zero_is_accepted_and_means_never() {
         let c = config(&[("MCP_API_KEY_SECRET_ID", "s"), ("MCP_KEY_ROTATION_WINDOW_SECONDS", "0")]).unwrap();
-        let AuthSettings::Header(h) = c.auth else { panic!("header auth") };
+        let h = c.auth.keys.expect("header auth");
         assert!(h.rotation_window.is_zero());
         assert!(config(&[("MCP_API_KEY_SECRET_ID", "s"), ("MCP_KEY_ROTATION_WINDOW_SECONDS", "2592001")]).is_err());
     }
@@ -251,7 +208,7 @@ mod tests {
         );
         let mut acknowledged = lambda.to_vec();
         acknowledged.push(AUTH_OFF_ACKNOWLEDGEMENT);
-        assert_eq!(config(&acknowledged).unwrap().auth, AuthSettings::Off);
+        assert!(config(&acknowledged).unwrap().auth.is_off());
     }
 
     #[test]

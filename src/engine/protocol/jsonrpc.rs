@@ -16,6 +16,8 @@ pub const INVALID_PARAMS: i64 = -32602;
 pub const INTERNAL_ERROR: i64 = -32603;
 /// The MCP request headers disagree with the body (2026-07-28).
 pub const HEADER_MISMATCH: i64 = -32020;
+/// Server-defined: the caller's scopes do not cover the tool (sent with HTTP 403).
+pub const FORBIDDEN: i64 = -32003;
 /// A tool needs a client capability the request did not declare (2026-07-28).
 pub const MISSING_CAPABILITY: i64 = -32021;
 /// The request's protocol version is not supported (2026-07-28).

@@ -38,6 +38,10 @@ impl McpServer {
                     match self.handle_request(request, exchange, false, log).await {
                         Ok(Answer::Serialized(page)) => Reply::text(Status::Ok, jsonrpc::success_json(&id, page)),
                         Ok(Answer::Value(result)) => Reply::json(Status::Ok, jsonrpc::success(&id, result)),
+                        // A tool outside the caller's scopes: 403 (within a batch, only its entry).
+                        Err(error) if log.missing_scope.is_some() => {
+                            Reply::json(Status::Forbidden, jsonrpc::failure(Some(&id), error))
+                        }
                         Err(error) => Reply::json(Status::Ok, jsonrpc::failure(Some(&id), error)),
                     }
                 }
@@ -111,11 +115,9 @@ impl McpServer {
                 self.initialize(protocol_version.as_deref()).map(Answer::Value)
             }
             McpRequest::Ping => Ok(Answer::Value(json!({}))),
-            McpRequest::ListTools { cursor } => {
-                self.list_tools_json(cursor.as_deref(), Era::Legacy).map(Answer::Serialized)
-            }
+            McpRequest::ListTools { cursor } => self.list_tools_json(cursor.as_deref(), Era::Legacy, &exchange.caller),
             McpRequest::CallTool(call) => {
-                self.check_tool(&call.name, log)?;
+                self.check_tool(&call.name, &exchange.caller, log)?;
                 self.call_tool(call, None, exchange, log).await.map(Answer::Value)
             }
             McpRequest::Discover | McpRequest::Other(_) => {

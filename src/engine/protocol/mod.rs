@@ -33,10 +33,12 @@ pub struct Handled {
     /// The tool a `tools/call` named.
     pub tool: Option<String>,
     /// How it ended when not plainly: `ok`, `tool_error`, `invalid_arguments`, `parse_error`,
-    /// `invalid_request`, `method_not_found`, `unknown_tool`, ...
+    /// `invalid_request`, `method_not_found`, `unknown_tool`, `insufficient_scope`, ...
     pub outcome: Option<&'static str>,
     /// The W3C trace context the message's `_meta` carries.
     pub trace: Option<trace::TraceContext>,
+    /// The scope the caller lacked for the tool it called (the reply is then a 403).
+    pub missing_scope: Option<&'static str>,
 }
 
 /// The HTTP status a reply travels with.
@@ -45,6 +47,9 @@ pub enum Status {
     Ok,
     BadRequest,
     NotFound,
+    /// The caller may not use the tool it called ([`Handled::missing_scope`] says which scope it
+    /// lacks).
+    Forbidden,
 }
 
 /// What the transport should send back.

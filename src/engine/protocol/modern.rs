@@ -102,10 +102,9 @@ impl McpServer {
         }
         match McpRequest::parse(&request.method, request.params).map_err(|e| (Status::Ok, e))? {
             McpRequest::Discover => Ok(Answer::Value(self.discover())),
-            McpRequest::ListTools { cursor } => self
-                .list_tools_json(cursor.as_deref(), Era::Modern)
-                .map(Answer::Serialized)
-                .map_err(|e| (Status::Ok, e)),
+            McpRequest::ListTools { cursor } => {
+                self.list_tools_json(cursor.as_deref(), Era::Modern, &exchange.caller).map_err(|e| (Status::Ok, e))
+            }
             McpRequest::CallTool(call) => self.modern_call(call, capabilities, exchange, log).await.map(Answer::Value),
             McpRequest::Initialize { .. } | McpRequest::Ping | McpRequest::Other(_) => Err((
                 Status::NotFound,
@@ -125,7 +124,7 @@ impl McpServer {
             HeaderText::Present(header) if *header == call.name => {}
             _ => return Err(mismatch("Mcp-Name is missing or does not match the body's tool name")),
         }
-        self.check_tool(&call.name, log).map_err(|e| (Status::Ok, e))?;
+        self.check_tool(&call.name, &exchange.caller, log).map_err(|e| (status_of(log), e))?;
         check_mirrored_params(self.tools.input_schema(&call.name), call.arguments.as_ref(), exchange)?;
         if let Some(required) = self.tools.required_capabilities(&call.name) {
             let missing: Map<String, Value> = required
@@ -152,11 +151,12 @@ impl McpServer {
         })
     }
 
-    /// A `tools/list` page as this era answers it: cacheable for [`LIST_TTL_MS`] by anyone, and
-    /// complete.
-    pub(super) fn modern_list_result(&self, mut page: Value) -> Value {
+    /// A `tools/list` page as this era answers it: cacheable for [`LIST_TTL_MS`], by anyone
+    /// (`public`) or, when the list may depend on who asks (authentication on), only by this
+    /// caller (`private`); and complete.
+    pub(super) fn modern_list_result(&self, mut page: Value, private: bool) -> Value {
         page["ttlMs"] = json!(LIST_TTL_MS);
-        page["cacheScope"] = json!("public");
+        page["cacheScope"] = json!(if private { "private" } else { "public" });
         self.complete(page)
     }
 
@@ -207,6 +207,11 @@ fn check_mirrored_params(
         }
     }
     Ok(())
+}
+
+/// The status of a refused `tools/call`: 403 when the caller lacked the tool's scope.
+fn status_of(log: &Handled) -> Status {
+    if log.missing_scope.is_some() { Status::Forbidden } else { Status::Ok }
 }
 
 fn outcome_of(code: i64) -> &'static str {

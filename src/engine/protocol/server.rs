@@ -7,9 +7,9 @@ use serde_json::{Map, Value, json};
 
 use super::Handled;
 use super::headers::McpHeaders;
-use super::jsonrpc::{ErrorObject, INVALID_PARAMS};
+use super::jsonrpc::{ErrorObject, FORBIDDEN, INVALID_PARAMS};
 use super::request::ToolCall;
-use crate::engine::auth::Caller;
+use crate::engine::auth::{Caller, Via};
 use crate::engine::tools::texts::Lang;
 use crate::engine::tools::{CallContext, ToolRegistry};
 
@@ -49,8 +49,8 @@ pub struct Exchange {
 pub struct McpServer {
     pub info: ServerInfo,
     pub tools: ToolRegistry,
-    /// `tools/list` results serialised on first use, per era ([`Era`]), one per page.
-    list_pages: [OnceLock<Vec<String>>; 2],
+    /// `tools/list` results serialised on first use, one per page, for each [`ListKind`].
+    list_pages: [OnceLock<Vec<String>>; 3],
 }
 
 /// The protocol era a request is served by.
@@ -72,8 +72,28 @@ impl Era {
     }
 }
 
+/// The cached `tools/list` variants: one per era, and the modern one twice, as `public` (no
+/// authentication: every caller gets the same list) and `private` (the list is the caller's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ListKind {
+    Legacy = 0,
+    ModernPublic = 1,
+    ModernPrivate = 2,
+}
+
+impl ListKind {
+    fn of(era: Era, caller: &Caller) -> Self {
+        match era {
+            Era::Legacy => ListKind::Legacy,
+            Era::Modern if caller.via == Via::Nothing => ListKind::ModernPublic,
+            Era::Modern => ListKind::ModernPrivate,
+        }
+    }
+}
+
 /// What a request is answered with: a result value, or a result already serialised (a cached
 /// `tools/list` page).
+#[derive(Debug)]
 pub(super) enum Answer<'a> {
     Value(Value),
     Serialized(&'a str),
@@ -114,25 +134,52 @@ impl McpServer {
         Ok(self.list_page(list_start(cursor, self.tools.len())?))
     }
 
-    /// One page of `tools/list` for `era`, serialised once and reused: the list only changes with
-    /// a deployment, and cloning then serialising the definitions was most of the work of a warm
-    /// `tools/list` (bench/run).
-    pub(super) fn list_tools_json(&self, cursor: Option<&str>, era: Era) -> Result<&str, ErrorObject> {
+    /// One page of `tools/list` for `era` as `caller` may see it. The whole list is serialised
+    /// once and reused (it only changes with a deployment, and cloning then serialising the
+    /// definitions was most of the work of a warm `tools/list`, bench/run); a caller whose scopes
+    /// hide some tools gets its own list, built for the request.
+    pub(super) fn list_tools_json(
+        &self,
+        cursor: Option<&str>,
+        era: Era,
+        caller: &Caller,
+    ) -> Result<Answer<'_>, ErrorObject> {
+        if caller.scopes.is_restricted() {
+            return self.list_for(cursor, era, caller).map(Answer::Value);
+        }
         let start = list_start(cursor, self.tools.len())?;
-        let pages = self.list_pages[era as usize].get_or_init(|| {
+        let kind = ListKind::of(era, caller);
+        let pages = self.list_pages[kind as usize].get_or_init(|| {
             let count = self.tools.len().div_ceil(TOOLS_PAGE_SIZE).max(1);
             (0..count)
                 .map(|page| {
                     let result = self.list_page(page * TOOLS_PAGE_SIZE);
-                    match era {
-                        Era::Legacy => result,
-                        Era::Modern => self.modern_list_result(result),
+                    match kind {
+                        ListKind::Legacy => result,
+                        ListKind::ModernPublic => self.modern_list_result(result, false),
+                        ListKind::ModernPrivate => self.modern_list_result(result, true),
                     }
                     .to_string()
                 })
                 .collect()
         });
-        Ok(&pages[start / TOOLS_PAGE_SIZE])
+        Ok(Answer::Serialized(&pages[start / TOOLS_PAGE_SIZE]))
+    }
+
+    /// One page of the tools a scoped caller may use.
+    fn list_for(&self, cursor: Option<&str>, era: Era, caller: &Caller) -> Result<Value, ErrorObject> {
+        let visible = self.tools.definitions_for(&caller.scopes);
+        let start = list_start(cursor, visible.len())?;
+        let mut result = Map::new();
+        let page = visible.iter().skip(start).take(TOOLS_PAGE_SIZE).map(|d| (*d).clone()).collect();
+        result.insert("tools".into(), Value::Array(page));
+        if start + TOOLS_PAGE_SIZE < visible.len() {
+            result.insert("nextCursor".into(), json!(format!("{CURSOR_PREFIX}{}", start + TOOLS_PAGE_SIZE)));
+        }
+        Ok(match era {
+            Era::Legacy => Value::Object(result),
+            Era::Modern => self.modern_list_result(Value::Object(result), true),
+        })
     }
 
     fn list_page(&self, start: usize) -> Value {
@@ -144,14 +191,24 @@ impl McpServer {
         Value::Object(result)
     }
 
-    /// Checks that the tool `tools/call` names exists (-32602 otherwise), noting it for the log.
-    pub(super) fn check_tool(&self, name: &str, log: &mut Handled) -> Result<(), ErrorObject> {
+    /// Checks that the tool `tools/call` names exists (-32602 otherwise) and that the caller
+    /// holds its scope (-32003, a 403 outside a batch), noting both for the log.
+    pub(super) fn check_tool(&self, name: &str, caller: &Caller, log: &mut Handled) -> Result<(), ErrorObject> {
         log.tool = Some(printable(name));
         if !self.tools.contains(name) {
             log.outcome = Some("unknown_tool");
             return Err(ErrorObject::new(INVALID_PARAMS, format!("Unknown tool: {}", printable(name))));
         }
-        Ok(())
+        let scope = self.tools.scope_of(name);
+        match scope {
+            Some(scope) if !caller.scopes.allows(Some(scope)) => {
+                log.outcome = Some("insufficient_scope");
+                log.missing_scope = Some(scope);
+                let message = format!("Forbidden: {name} needs the scope `{scope}`, which this caller does not hold");
+                Err(ErrorObject::new(FORBIDDEN, message).with_data(json!({"requiredScopes": [scope]})))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Runs `tools/call` for a tool [`Self::check_tool`] accepted: its result, or -32602 when the
@@ -216,13 +273,18 @@ mod tests {
     #[test]
     fn the_serialised_tools_list_pages_are_the_value_pages_of_each_era() {
         let server = super::super::tests::server_with_tools(3);
-        let legacy: Value = serde_json::from_str(server.list_tools_json(None, Era::Legacy).unwrap()).unwrap();
+        let anonymous = Caller::anonymous();
+        let list = |era, caller: &Caller| server.list_tools_json(None, era, caller).unwrap().into_value();
+        let legacy = list(Era::Legacy, &anonymous);
         assert_eq!(legacy, server.list_tools(None).unwrap());
         assert_eq!(legacy["tools"].as_array().map(Vec::len), Some(3));
-        let modern: Value = serde_json::from_str(server.list_tools_json(None, Era::Modern).unwrap()).unwrap();
-        assert_eq!(modern, server.modern_list_result(server.list_tools(None).unwrap()));
-        assert_eq!(modern["resultType"], "complete");
-        assert_eq!(server.list_tools_json(Some("tools-from-50"), Era::Legacy).unwrap_err().code, INVALID_PARAMS);
+        let modern = list(Era::Modern, &anonymous);
+        assert_eq!(modern, server.modern_list_result(server.list_tools(None).unwrap(), false));
+        assert_eq!((modern["resultType"].as_str(), modern["cacheScope"].as_str()), (Some("complete"), Some("public")));
+        let signed_in = Caller::with_id("key-1");
+        assert_eq!(list(Era::Modern, &signed_in)["cacheScope"], "private", "an authenticated list is the caller's");
+        let e = server.list_tools_json(Some("tools-from-50"), Era::Legacy, &anonymous).unwrap_err();
+        assert_eq!(e.code, INVALID_PARAMS);
     }
 
     #[test]

@@ -54,6 +54,9 @@ pub trait Tool: Send + Sync + 'static {
     const DESCRIPTION: &'static str;
     /// Behaviour hints.
     const ANNOTATIONS: Annotations;
+    /// The scope a caller needs to see and call the tool (`orders:read`); `None`: any caller.
+    /// A caller holding every scope (authentication off, an API key without scopes) needs none.
+    const SCOPE: Option<&'static str> = None;
 
     /// The input schema clients see; derived from [`Tool::Params`] unless a tool needs a
     /// hand-written one (for keywords a derive cannot express).

@@ -11,6 +11,7 @@ use super::arguments::{self, CompiledSchema};
 use super::result::{CallContext, ToolError, success_result};
 use super::texts::{Lang, arg, text};
 use super::{Tool, schema};
+use crate::engine::auth::Scopes;
 
 /// What a `tools/call` came to, for the request log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +41,8 @@ pub type CallResult = (Result<Value, String>, CallOutcome);
 /// A tool with its types erased, so tools of different types share one list.
 trait RegisteredTool: Send + Sync {
     fn name(&self) -> &'static str;
+    fn scope(&self) -> Option<&'static str>;
+    fn read_only(&self) -> bool;
     fn definition(&self) -> &Value;
     fn validator(&self, lang: Lang) -> Result<&CompiledSchema, ToolError>;
     fn required_capabilities(&self) -> Option<Map<String, Value>>;
@@ -84,6 +87,14 @@ impl<T: Tool> Entry<T> {
 impl<T: Tool> RegisteredTool for Entry<T> {
     fn name(&self) -> &'static str {
         T::NAME
+    }
+
+    fn scope(&self) -> Option<&'static str> {
+        T::SCOPE
+    }
+
+    fn read_only(&self) -> bool {
+        T::ANNOTATIONS.read_only
     }
 
     fn definition(&self) -> &Value {
@@ -144,6 +155,13 @@ impl<T: Tool> Entry<T> {
     }
 }
 
+fn sorted(scopes: impl Iterator<Item = &'static str>) -> Vec<&'static str> {
+    let mut scopes: Vec<&'static str> = scopes.collect();
+    scopes.sort_unstable();
+    scopes.dedup();
+    scopes
+}
+
 /// The tools this server offers, in a stable order.
 #[derive(Default)]
 pub struct ToolRegistry {
@@ -181,6 +199,28 @@ impl ToolRegistry {
     /// The `tools/list` entries from `start`, at most `count` of them.
     pub fn definitions(&self, start: usize, count: usize) -> Vec<Value> {
         self.tools.iter().skip(start).take(count).map(|t| t.definition().clone()).collect()
+    }
+
+    /// The `tools/list` entries a caller holding `scopes` may use, in order.
+    pub fn definitions_for(&self, scopes: &Scopes) -> Vec<&Value> {
+        self.tools.iter().filter(|t| scopes.allows(t.scope())).map(|t| t.definition()).collect()
+    }
+
+    /// The scope the named tool needs (`None` for no particular scope, or no such tool).
+    pub fn scope_of(&self, name: &str) -> Option<&'static str> {
+        self.tools.iter().find(|t| t.name() == name).and_then(|t| t.scope())
+    }
+
+    /// Every scope some tool needs, sorted, each once.
+    pub fn scopes(&self) -> Vec<&'static str> {
+        sorted(self.tools.iter().filter_map(|t| t.scope()))
+    }
+
+    /// The scopes the read-only tools need (every scope when none of them needs one): what a
+    /// client asks for first when it starts with least privilege.
+    pub fn read_scopes(&self) -> Vec<&'static str> {
+        let read = sorted(self.tools.iter().filter(|t| t.read_only()).filter_map(|t| t.scope()));
+        if read.is_empty() { self.scopes() } else { read }
     }
 
     /// The names of the registered tools, in order.

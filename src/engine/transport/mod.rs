@@ -1,9 +1,13 @@
 //! The HTTP edge: one handler for API Gateway REST (v1), HTTP API (v2) and function URL events.
-//! Checks, in order: path (404), `Origin` (403), CORS preflight (204), method (405), API key
-//! (401/503), body size (413), `Content-Type` (415), `MCP-Protocol-Version` (400); then hands the
-//! body to the protocol layer. Every answer to an allowed browser origin carries CORS headers.
-//! Writes one structured log line and one metrics line per request ([`observe`]).
+//! Serves the OAuth protected resource metadata when OAuth is on; for the MCP endpoint (and
+//! `{path}/{key}` when keys are accepted in the URL) checks, in order: path (404), `Origin` (403),
+//! CORS preflight (204), method (405), credentials (401/404/503), body size (413), `Content-Type`
+//! (415), `MCP-Protocol-Version` (400); then hands the body to the protocol layer, and turns a
+//! tool outside the caller's scopes into a 403. Every answer to an allowed browser origin carries
+//! CORS headers. Writes one structured log line and one metrics line per request ([`observe`]);
+//! neither they nor any response carry the path, a key or a token.
 
+mod access;
 pub mod cors;
 pub mod metrics;
 pub mod observe;
@@ -18,7 +22,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use lambda_http::http::{HeaderMap, Method, StatusCode, header};
 use lambda_http::{Body, Request, RequestExt, Response};
 
-use crate::engine::auth::{AuthError, Authenticator, Caller};
+use crate::engine::auth::{Authenticator, Caller, Presented};
 use crate::engine::aws::AwsContext;
 use crate::engine::config::{Config, normalise_path};
 use crate::engine::protocol::headers::{HeaderText, McpHeaders};
@@ -80,27 +84,30 @@ impl Endpoint {
 
     async fn route(&self, request: &Request, log: &mut RequestLog) -> Response<Body> {
         let config = &self.config;
-        if routed_path(request) != config.mcp_path {
-            return response::client_error(StatusCode::NOT_FOUND, "Not found: the MCP endpoint is at another path");
+        let path = routed_path(request);
+        if let Some(oauth) = self.auth.as_ref().and_then(Authenticator::oauth)
+            && oauth.is_metadata_path(&path)
+        {
+            return access::metadata(oauth, &self.server, request.method());
         }
+        let Some(url_key) = self.mcp_route(&path) else { return response::not_found() };
         if !origin_allowed(request.headers(), &config.allowed_origins) {
             return response::client_error(StatusCode::FORBIDDEN, "Forbidden: this origin is not allowed");
         }
         if cors::is_preflight(request.method(), request.headers()) {
-            return cors::preflight(request.headers(), self.auth.as_ref().map(Authenticator::header_name));
+            return cors::preflight(request.headers(), self.auth.as_ref().and_then(Authenticator::key_header));
         }
         if request.method() != Method::POST {
             return response::method_not_allowed();
         }
-        let caller = match &self.auth {
-            None => Caller::anonymous(),
-            Some(auth) => match auth.check(request.headers()).await {
-                Ok(caller) => caller,
-                Err(AuthError::Unauthorized) => return response::unauthorized(auth.header_name()),
-                Err(AuthError::Unavailable) => return response::unavailable(),
-            },
+        let caller = match self.authenticate(request, url_key, log).await {
+            Ok(caller) => caller,
+            Err(refusal) => return refusal,
         };
+        let via = caller.via;
         log.caller = Some(caller.id.clone());
+        log.client.clone_from(&caller.client);
+        log.via = Some(via.as_str());
         let body: &[u8] = request.body().as_ref();
         if body.len() > config.max_body_bytes {
             let message = format!("Payload too large: the body may be at most {} bytes", config.max_body_bytes);
@@ -130,10 +137,48 @@ impl Endpoint {
             },
         };
         match reply {
+            Reply::Json { status: Status::Forbidden, body } => {
+                access::forbidden(self.auth.as_ref(), via, log.handled.missing_scope, &body)
+            }
             Reply::Json { status, body } => response::json(http_status(status), &body),
             Reply::Text { status, body } => response::json_text(http_status(status), body),
             Reply::Accepted => response::accepted(),
         }
+    }
+}
+
+impl Endpoint {
+    /// Whether `path` is the endpoint: `Some(None)` for the MCP path, `Some(Some(key))` for
+    /// `{path}/{key}` when keys are accepted in the URL, `None` for anything else.
+    fn mcp_route<'p>(&self, path: &'p str) -> Option<Option<&'p str>> {
+        let rest = path.strip_prefix(self.config.mcp_path.as_str())?;
+        if rest.is_empty() {
+            return Some(None);
+        }
+        let in_url = self.auth.as_ref().is_some_and(Authenticator::keys_in_url);
+        let key = rest.strip_prefix('/').filter(|k| in_url && !k.is_empty() && !k.contains('/'))?;
+        Some(Some(key))
+    }
+
+    /// The caller, or the refusal to send (its reason noted for the log line).
+    async fn authenticate(
+        &self,
+        request: &Request,
+        url_key: Option<&str>,
+        log: &mut RequestLog,
+    ) -> Result<Caller, Response<Body>> {
+        let Some(auth) = &self.auth else { return Ok(Caller::anonymous()) };
+        let query = request.uri().query();
+        let presented = Presented { headers: request.headers(), url_key, query };
+        auth.check(presented).await.map_err(|error| {
+            log.auth_failure = Some(error.reason());
+            let tools = &self.server.tools;
+            let scopes = match auth.oauth() {
+                Some(oauth) => oauth.challenge_scopes(tools.scopes(), tools.read_scopes()),
+                None => Vec::new(),
+            };
+            access::refusal(auth, error, &scopes)
+        })
     }
 }
 
@@ -142,6 +187,7 @@ fn http_status(status: Status) -> StatusCode {
         Status::Ok => StatusCode::OK,
         Status::BadRequest => StatusCode::BAD_REQUEST,
         Status::NotFound => StatusCode::NOT_FOUND,
+        Status::Forbidden => StatusCode::FORBIDDEN,
     }
 }
 

@@ -48,6 +48,12 @@ pub struct RequestLog {
     moveo: [Option<String>; 8],
     /// The authenticated caller's non-secret id.
     pub caller: Option<String>,
+    /// The OAuth client of the caller's token.
+    pub client: Option<String>,
+    /// How the caller authenticated (`header`, `url`, `oauth`, `off`).
+    pub via: Option<&'static str>,
+    /// Why authentication refused the request (`missing`, `bad_key`, `expired`, `audience`, ...).
+    pub auth_failure: Option<&'static str>,
     /// What the protocol layer made of the body.
     pub handled: Handled,
 }
@@ -73,6 +79,9 @@ impl RequestLog {
             header_trace: TraceContext::from_parts(text("traceparent"), text("tracestate"), TraceSource::Header),
             moveo: MOVEO_HEADERS.map(|name| header_text(headers, name)),
             caller: None,
+            client: None,
+            via: None,
+            auth_failure: None,
             handled: Handled::default(),
         }
     }
@@ -116,6 +125,10 @@ impl RequestLog {
             tool = h.tool.as_deref(),
             outcome = h.outcome,
             caller = self.caller.as_deref(),
+            client = self.client.as_deref(),
+            auth = self.via,
+            auth_failure = self.auth_failure,
+            missing_scope = h.missing_scope,
             apigw_request_id = self.apigw_request_id.as_deref(),
             lambda_request_id = self.lambda_request_id.as_deref(),
             trace_id = trace.map(|t| t.parent.trace_id.as_str()),

@@ -44,15 +44,6 @@ pub fn refusal(status: StatusCode, code: i64, message: &str, data: Option<Value>
     json(status, &jsonrpc::failure(None, error))
 }
 
-/// 401, the same for a missing and a wrong key.
-pub fn unauthorized(header_name: &str) -> Response<Body> {
-    let message =
-        format!("Unauthorized: send a valid API key in the `{header_name}` header or as `Authorization: Bearer <key>`");
-    let mut response = refusal(StatusCode::UNAUTHORIZED, UNAUTHORIZED, &message, None);
-    response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"mcp\""));
-    response
-}
-
 /// 503 with `Retry-After`: the client should try again shortly.
 fn retry_later(message: &str) -> Response<Body> {
     let mut response = refusal(StatusCode::SERVICE_UNAVAILABLE, INTERNAL_ERROR, message, None);
@@ -81,6 +72,20 @@ pub fn method_not_allowed() -> Response<Body> {
     );
     response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
     response
+}
+
+/// 405 with `Allow: <allowed>` for a resource other than the MCP endpoint.
+pub fn method_not_allowed_except(allowed: &'static str) -> Response<Body> {
+    let message = format!("Method not allowed: use {allowed}");
+    let mut response = refusal(StatusCode::METHOD_NOT_ALLOWED, INVALID_REQUEST, &message, None);
+    response.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allowed));
+    response
+}
+
+/// 404 for any path that is not the endpoint (an unknown key in the path included), never
+/// echoing the path.
+pub fn not_found() -> Response<Body> {
+    client_error(StatusCode::NOT_FOUND, "Not found: the MCP endpoint is at another path")
 }
 
 /// A plain client mistake at the HTTP level (403, 404, 413, 415, 400).

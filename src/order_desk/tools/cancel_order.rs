@@ -107,6 +107,7 @@ RETURNS: The cancelled order and the refund amount. An error result that says wh
 NOT: To look an order up, use `get_order` or `search_orders`. Shipped or delivered orders cannot be cancelled; do not use this for returns.";
     const ANNOTATIONS: Annotations =
         Annotations { read_only: false, destructive: true, idempotent: true, open_world: false };
+    const SCOPE: Option<&'static str> = Some(super::CANCEL);
 
     async fn call(
         &self,

@@ -81,6 +81,7 @@ RETURNS: One customer profile with a short order summary. An error result if no 
 
 NOT: To list or filter a customer's orders (every open order, say), use `search_orders`. For one order's details or tracking, use `get_order`. To cancel, use `cancel_order`.";
     const ANNOTATIONS: Annotations = Annotations::READ_ONLY;
+    const SCOPE: Option<&'static str> = Some(super::READ);
 
     async fn call(
         &self,

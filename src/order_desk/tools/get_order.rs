@@ -121,6 +121,7 @@ RETURNS: One order, leading with its status. An error result if no order has tha
 
 NOT: To find orders by customer email, or when the customer does not know the number, use `search_orders`. To cancel, use `cancel_order`. For the customer's profile, use `get_customer`.";
     const ANNOTATIONS: Annotations = Annotations::READ_ONLY;
+    const SCOPE: Option<&'static str> = Some(super::READ);
 
     async fn call(&self, params: GetOrderParams, ctx: &CallContext) -> Result<ToolOutput<GetOrderOutput>, ToolError> {
         let number = params.order_number;

@@ -12,6 +12,12 @@ pub use get_order::GetOrder;
 pub use search_orders::SearchOrders;
 
 use crate::engine::tools::ToolError;
+
+/// The scope that reads orders and customers (search_orders, get_order, get_customer).
+pub const READ: &str = "orders:read";
+/// The scope that cancels orders (cancel_order).
+pub const CANCEL: &str = "orders:cancel";
+
 use crate::engine::tools::texts::Lang;
 use crate::order_desk::store::StoreError;
 use crate::order_desk::texts::text;

@@ -133,6 +133,7 @@ RETURNS: Up to `limit` orders, leading with the most recent, and whether more ex
 
 NOT: For one order's lines, tracking or totals, use `get_order`. For the customer's profile, use `get_customer`. To cancel, use `cancel_order`.";
     const ANNOTATIONS: Annotations = Annotations::READ_ONLY;
+    const SCOPE: Option<&'static str> = Some(super::READ);
 
     async fn call(
         &self,
