@@ -40,7 +40,7 @@ impl<'a> MakeWriter<'a> for ThreadCapture {
 
 /// One process-wide JSON subscriber (tracing caches callsite interest globally, so a scoped one
 /// can miss events when other tests run in parallel); each test reads only its own thread.
-fn capture_logs() {
+pub fn capture_logs() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         let subscriber =
@@ -50,7 +50,7 @@ fn capture_logs() {
     CAPTURE.with(|c| *c.borrow_mut() = Some(Vec::new()));
 }
 
-fn captured() -> String {
+pub fn captured() -> String {
     CAPTURE.with(|c| String::from_utf8(c.borrow_mut().take().unwrap_or_default()).unwrap())
 }
 

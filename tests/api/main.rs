@@ -1,6 +1,7 @@
 //! Integration tests: the real handler, Lambda events from events/, a real local moto server.
 
 mod auth;
+mod clean_answers;
 mod corpus;
 mod cors;
 mod events;
@@ -9,11 +10,13 @@ mod faults;
 mod get_order;
 mod helpers;
 mod iam;
+mod idempotency;
 mod logs;
 mod metrics;
 mod modern;
 mod order_desk;
 mod protocol;
+mod stored_text;
 mod tool_rules;
 mod transport;
 mod wire;

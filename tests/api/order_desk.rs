@@ -207,13 +207,24 @@ async fn concurrent_duplicates_change_the_order_exactly_once() {
     assert_eq!(order["structuredContent"]["status"], "cancelled");
 }
 
-/// Plants the record a crashed invocation leaves: `in_progress`, lease until `lease_until`.
-async fn plant_lease(table: &str, key: &str, fingerprint: &str, lease_until: u64) {
+fn hex_digest(parts: &[&str]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Plants the record a crashed invocation leaves for `key` on order `number`: `in_progress`,
+/// lease until `lease_until`.
+async fn plant_lease(table: &str, number: &str, key: &str, fingerprint: &str, lease_until: u64) {
     use aws_sdk_dynamodb::types::AttributeValue::{N, S};
     let settings = crate::helpers::aws_settings(crate::helpers::moto());
     let store = DynamoStore::new(std::sync::Arc::new(lambda_mcp::engine::aws::AwsContext::new(settings)), table);
     let item = [
-        ("pk", S(format!("IDEMPOTENCY#key:{key}"))),
+        ("pk", S(format!("IDEMPOTENCY#key:{}", hex_digest(&[number, key])))),
         ("sk", S("IDEMPOTENCY".into())),
         ("state", S("in_progress".into())),
         ("fingerprint", S(fingerprint.into())),
@@ -230,17 +241,16 @@ async fn plant_lease(table: &str, key: &str, fingerprint: &str, lease_until: u64
 
 #[tokio::test]
 async fn a_lease_left_by_a_crashed_invocation_expires_and_can_be_retried() {
-    use sha2::{Digest, Sha256};
     let (app, table) = fresh_app().await;
     let number = first_in(OrderStatus::Pending);
-    let fingerprint: String = Sha256::digest(format!("{number}\0other\0")).iter().map(|b| format!("{b:02x}")).collect();
+    let fingerprint = hex_digest(&[&number, "other"]);
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
     let args = json!({"order_number": number, "reason": "other", "idempotency_key": "crash-key-0001"});
-    plant_lease(&table, "crash-key-0001", &fingerprint, now + 600).await;
+    plant_lease(&table, &number, "crash-key-0001", &fingerprint, now + 600).await;
     let busy = call_tool(&app, "cancel_order", args.clone()).await;
     assert_eq!(busy["isError"], true);
     assert!(text_of(&busy).contains("already being processed"), "a live lease blocks: {}", text_of(&busy));
-    plant_lease(&table, "crash-key-0001", &fingerprint, now - 1).await;
+    plant_lease(&table, &number, "crash-key-0001", &fingerprint, now - 1).await;
     let retried = call_tool(&app, "cancel_order", args).await;
     assert_eq!(retried["isError"], false, "an expired lease is taken over: {retried}");
     assert_eq!(retried["structuredContent"]["replayed"], false);
