@@ -2,6 +2,7 @@
 
 mod auth;
 mod clean_answers;
+mod confirmation;
 mod corpus;
 mod cors;
 mod events;
@@ -19,4 +20,5 @@ mod protocol;
 mod stored_text;
 mod tool_rules;
 mod transport;
+mod trust;
 mod wire;
