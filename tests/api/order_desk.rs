@@ -225,7 +225,7 @@ async fn plant_lease(table: &str, number: &str, key: &str, fingerprint: &str, le
     let settings = crate::helpers::aws_settings(crate::helpers::moto());
     let store = DynamoStore::new(std::sync::Arc::new(lambda_mcp::engine::aws::AwsContext::new(settings)), table);
     let item = [
-        ("pk", S(format!("IDEMPOTENCY#key:{}", hex_digest(&["key-1", number, key])))),
+        ("pk", S(format!("IDEMPOTENCY#key:{}", hex_digest(&["key-1", "", number, key])))),
         ("sk", S("IDEMPOTENCY".into())),
         ("state", S("in_progress".into())),
         ("fingerprint", S(fingerprint.into())),
