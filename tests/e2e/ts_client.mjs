@@ -13,7 +13,8 @@
 //   MCP_SHIPPED_ORDER  a shipped order, which cancel_order must refuse (default 1000001)
 //   MCP_TIMEOUT        seconds allowed for each network step (default 20)
 //
-// cancel_order really cancels MCP_CANCEL_ORDER. The call carries a fixed idempotency key, so after
+// cancel_order really cancels MCP_CANCEL_ORDER: the first client to do so gets a preview with a
+// confirmation token and repeats the call with it. The call carries a fixed idempotency key, so after
 // an earlier run or another client it replays the first result: the first call is accepted with
 // either `replayed` value, the immediate repeat must say replayed: true with the same cancelled_at.
 //
@@ -96,8 +97,17 @@ async function orderDeskChecks(client, toolNames, opts) {
   report(!customer.isError && name === CUSTOMER_NAME, `tools/call get_customer(email=${CUSTOMER_EMAIL}) structuredContent.name == '${CUSTOMER_NAME}'`, `name=${JSON.stringify(name)}; ${summary(customer)}`);
 
   const args = { order_number: CANCEL_ORDER, reason: 'customer_request', idempotency_key: CANCEL_KEY };
-  const first = await call('cancel_order', args);
-  const sc1 = structured(first);
+  let first = await call('cancel_order', args);
+  let sc1 = structured(first);
+  if (sc1.status === 'confirmation_required') {
+    // The first client to cancel: a preview with a token, then the call with it. Later ones send
+    // the same key and get the completed cancellation replayed at once.
+    const token = sc1.confirmation_token;
+    report(!first.isError && typeof token === 'string' && textOf(first).includes(token) && textOf(first).includes('Nothing has been cancelled yet'),
+      `tools/call cancel_order(${CANCEL_ORDER}) first asks for confirmation and cancels nothing`, summary(first));
+    first = await call('cancel_order', { ...args, confirmation_token: token });
+    sc1 = structured(first);
+  }
   report(!first.isError && sc1.status === 'cancelled' && String(sc1.order_number) === CANCEL_ORDER, `tools/call cancel_order(${CANCEL_ORDER}, key ${CANCEL_KEY}) -> cancelled`,
     `replayed=${JSON.stringify(sc1.replayed)} (true when an earlier run or client already cancelled it); ${summary(first)}`);
   const again = await call('cancel_order', args);
