@@ -16,6 +16,7 @@ use lambda_mcp::engine::config::{AuthSettings, Config, KeySettings, Observabilit
 use lambda_mcp::engine::transport::Endpoint;
 use lambda_mcp::order_desk::seed::{self, demo};
 use lambda_mcp::order_desk::store::dynamo::DynamoStore;
+use lambda_mcp::order_desk::trust::TrustModel;
 use lambda_mcp::order_desk::{self, server_info};
 
 /// The served endpoint, as the tests call it.
@@ -118,6 +119,10 @@ pub struct Settings {
     pub endpoint: String,
     /// The order desk's table.
     pub table: String,
+    /// Who may see whose data (agent-assist unless a test says otherwise).
+    pub trust: TrustModel,
+    /// The Secrets Manager secret sealing cancellation confirmations (a per-process key when none).
+    pub confirmation_secret: Option<String>,
 }
 
 impl Settings {
@@ -141,14 +146,26 @@ impl Settings {
             max_batch: 50,
             observability: Observability { metrics: false, ..Observability::default() },
         };
-        Settings { config, endpoint: moto().to_owned(), table: seeded_table().await }
+        Settings {
+            config,
+            endpoint: moto().to_owned(),
+            table: seeded_table().await,
+            trust: TrustModel::AgentAssist,
+            confirmation_secret: None,
+        }
     }
 
     /// The endpoint serving the order desk over the DynamoDB table, as `main.rs` assembles it.
     pub fn app(self) -> App {
         let aws = Arc::new(AwsContext::new(aws_settings(&self.endpoint)));
-        let store = Arc::new(DynamoStore::new(aws.clone(), self.table));
-        app::endpoint(self.config, aws, server_info(), order_desk::registry(store))
+        let desk = order_desk::Settings {
+            table: self.table,
+            trust: self.trust,
+            confirmation_secret_id: self.confirmation_secret,
+        };
+        let guard = Arc::new(desk.guard(aws.clone()));
+        let store = Arc::new(DynamoStore::new(aws.clone(), desk.table));
+        app::endpoint(self.config, aws, server_info(), order_desk::registry_with(store, guard))
     }
 }
 
@@ -271,4 +288,20 @@ pub async fn call_tool_as(app: &App, name: &str, arguments: Value, lang: Option<
 /// The text of a tool result.
 pub fn text_of(result: &Value) -> String {
     result["content"][0]["text"].as_str().unwrap_or_default().to_owned()
+}
+
+/// `cancel_order` as a client completes it in the two-step form: the preview (which must ask for
+/// confirmation), then the same call with its `confirmation_token`. Returns the second result.
+pub async fn cancel_confirmed(app: &App, arguments: Value, session: Option<&str>) -> Value {
+    let preview = call_tool_as(app, "cancel_order", arguments.clone(), None, session).await;
+    assert_eq!(preview["structuredContent"]["status"], "confirmation_required", "{preview}");
+    let mut confirmed = arguments;
+    confirmed["confirmation_token"] = preview["structuredContent"]["confirmation_token"].clone();
+    call_tool_as(app, "cancel_order", confirmed, None, session).await
+}
+
+/// The `confirmation_token` a preview of `arguments` hands out.
+pub async fn confirmation_token(app: &App, arguments: &Value) -> String {
+    let preview = call_tool(app, "cancel_order", arguments.clone()).await;
+    preview["structuredContent"]["confirmation_token"].as_str().unwrap_or_else(|| panic!("{preview}")).to_owned()
 }

@@ -1,7 +1,9 @@
 //! The idempotency lease of `cancel_order`, live: an invocation claims a key and dies before it
 //! finishes (its DynamoDB connection goes silent after the claim, then the invocation is dropped,
 //! as Lambda does to a function past its timeout). The lease it wrote blocks duplicates while it
-//! lasts, expires, and is then taken over by a retry that does the cancellation.
+//! lasts, expires, and is then taken over by a retry that does the cancellation. Each call carries
+//! the `confirmation_token` of a preview, as a client sends it once the customer said yes; every
+//! app here runs with authentication off, so the caller the key is scoped to is the same.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -16,7 +18,7 @@ use lambda_mcp::order_desk::{self, server_info};
 use serde_json::{Value, json};
 
 use crate::fault_server::{Fault, FaultServer};
-use crate::helpers::{App, Settings, aws_settings, call_tool, fresh_app, moto, text_of};
+use crate::helpers::{App, Settings, aws_settings, call_tool, confirmation_token, fresh_app, moto, text_of};
 
 /// The documented default lease.
 const DEFAULT_LEASE: u64 = 30;
@@ -31,7 +33,7 @@ fn now_secs() -> u64 {
 /// (the default when `None`).
 async fn app_over(table: &str, endpoint: &str, lease: Option<Duration>) -> App {
     let mut settings = Settings::new("unused").await;
-    settings.config.auth = AuthSettings::Off;
+    settings.config.auth = AuthSettings::off();
     let aws = Arc::new(AwsContext::new(aws_settings(endpoint)));
     let store = DynamoStore::new(aws.clone(), table);
     let store = match lease {
@@ -62,7 +64,7 @@ async fn die_after_claiming(table: &str, lease: Option<Duration>, arguments: Val
     (lease_until(table, &key).await, claimed_at)
 }
 
-/// The `lease_until` of the idempotency record of `key` (as stored: `key:<key>`).
+/// The `lease_until` of the idempotency record of `key` (its partition key after `IDEMPOTENCY#`).
 async fn lease_until(table: &str, key: &str) -> u64 {
     let store = DynamoStore::new(Arc::new(AwsContext::new(aws_settings(moto()))), table);
     let record = store
@@ -84,7 +86,8 @@ async fn lease_until(table: &str, key: &str) -> u64 {
 
 #[tokio::test]
 async fn a_lease_left_by_a_dead_invocation_blocks_until_it_expires_then_is_taken_over() {
-    let (app, table) = fresh_app().await;
+    let (_, table) = fresh_app().await;
+    let app = app_over(&table, moto(), None).await;
     let pending: Vec<String> = crate::helpers::data_set()
         .orders
         .iter()
@@ -94,13 +97,15 @@ async fn a_lease_left_by_a_dead_invocation_blocks_until_it_expires_then_is_taken
         .collect();
 
     // The default lease, as a real claim writes it: 30 s.
-    let args = json!({"order_number": pending[1], "reason": "other", "idempotency_key": "lease-default-0001"});
+    let mut args = json!({"order_number": pending[1], "reason": "other", "idempotency_key": "lease-default-0001"});
+    args["confirmation_token"] = json!(confirmation_token(&app, &args).await);
     let (until, claimed_at) = die_after_claiming(&table, None, args).await;
     let lease = until - claimed_at;
     assert!((DEFAULT_LEASE..=DEFAULT_LEASE + 1).contains(&lease), "a {lease} s lease (expected {DEFAULT_LEASE} s)");
 
     // A short lease, live: it blocks while it lasts, then a retry takes it over.
-    let args = json!({"order_number": pending[0], "reason": "other", "idempotency_key": "lease-short-0001"});
+    let mut args = json!({"order_number": pending[0], "reason": "other", "idempotency_key": "lease-short-0001"});
+    args["confirmation_token"] = json!(confirmation_token(&app, &args).await);
     let (until, _) = die_after_claiming(&table, Some(SHORT_LEASE), args.clone()).await;
     let busy = call_tool(&app, "cancel_order", args.clone()).await;
     assert!(now_secs() <= until, "the machine took longer than the lease to make the retry; nothing was tested");

@@ -14,10 +14,11 @@
 //   MCP_CANCEL_FIRST_REPLAYED  `false` or `true`: what the first cancel_order must say (unset: either)
 //   MCP_TIMEOUT        seconds allowed for each network step (default 20)
 //
-// cancel_order really cancels MCP_CANCEL_ORDER. The call carries a fixed idempotency key, so after
-// an earlier run or another client it replays the first result: the first call must say `replayed`
-// as MCP_CANCEL_FIRST_REPLAYED says (either when unset), the immediate repeat must say
-// replayed: true with the same cancelled_at.
+// cancel_order really cancels MCP_CANCEL_ORDER: the first client to do so gets a preview with a
+// confirmation token and repeats the call with it. The call carries a fixed idempotency key, so after
+// an earlier run or another client it replays the first result without asking again: the first
+// cancel_order must say `replayed` as MCP_CANCEL_FIRST_REPLAYED says (either when unset), the
+// immediate repeat must say replayed: true with the same cancelled_at.
 //
 // Run from tests/e2e (so node_modules resolves):  node ts_client.mjs
 // Prints one line per check, "ok - ..." or "not ok - ...", exits 1 if any failed (2 on a usage error).
@@ -99,8 +100,17 @@ async function orderDeskChecks(client, toolNames, opts) {
   report(!customer.isError && name === CUSTOMER_NAME, `tools/call get_customer(email=${CUSTOMER_EMAIL}) structuredContent.name == '${CUSTOMER_NAME}'`, `name=${JSON.stringify(name)}; ${summary(customer)}`);
 
   const args = { order_number: CANCEL_ORDER, reason: 'customer_request', idempotency_key: CANCEL_KEY };
-  const first = await call('cancel_order', args);
-  const sc1 = structured(first);
+  let first = await call('cancel_order', args);
+  let sc1 = structured(first);
+  if (sc1.status === 'confirmation_required') {
+    // The first client to cancel: a preview with a token, then the call with it. Later ones send
+    // the same key and get the completed cancellation replayed at once.
+    const token = sc1.confirmation_token;
+    report(!first.isError && typeof token === 'string' && textOf(first).includes(token) && textOf(first).includes('Nothing has been cancelled yet'),
+      `tools/call cancel_order(${CANCEL_ORDER}) first asks for confirmation and cancels nothing`, summary(first));
+    first = await call('cancel_order', { ...args, confirmation_token: token });
+    sc1 = structured(first);
+  }
   const want = FIRST_REPLAYED === undefined ? 'either value' : `replayed=${FIRST_REPLAYED}`;
   report(!first.isError && sc1.status === 'cancelled' && String(sc1.order_number) === CANCEL_ORDER
     && (FIRST_REPLAYED === undefined || sc1.replayed === FIRST_REPLAYED), `tools/call cancel_order(${CANCEL_ORDER}, key ${CANCEL_KEY}) -> cancelled, ${want}`,

@@ -9,7 +9,9 @@ use super::search_orders::OrderSummary;
 use super::store_failure;
 use crate::engine::tools::texts::arg;
 use crate::engine::tools::{Annotations, CallContext, Tool, ToolError, ToolOutput};
+use crate::order_desk::guard::Guard;
 use crate::order_desk::store::OrderStore;
+use crate::order_desk::text_safety::{Field, date, line, markdown, phone, shown_email};
 use crate::order_desk::texts::text;
 
 /// Recent orders shown with the profile.
@@ -50,12 +52,13 @@ pub struct GetCustomerOutput {
 #[derive(Debug, Clone)]
 pub struct GetCustomer<S> {
     store: Arc<S>,
+    guard: Arc<Guard>,
 }
 
 impl<S> GetCustomer<S> {
-    /// The tool over `store`.
-    pub fn new(store: Arc<S>) -> Self {
-        GetCustomer { store }
+    /// The tool over `store`, under `guard`'s trust model.
+    pub fn new(store: Arc<S>, guard: Arc<Guard>) -> Self {
+        GetCustomer { store, guard }
     }
 }
 
@@ -88,21 +91,22 @@ NOT: To list or filter a customer's orders (every open order, say), use `search_
         params: GetCustomerParams,
         ctx: &CallContext,
     ) -> Result<ToolOutput<GetCustomerOutput>, ToolError> {
+        let access = self.guard.access(ctx)?;
+        let not_found =
+            || ToolError::terminal(text(ctx.lang, "customer-not-found", &[arg("email", shown_email(&params.email))]));
+        // Another customer's email answers as an unknown one, without a store call.
+        if !access.allows(&params.email) {
+            return Err(not_found());
+        }
         let found = self.store.customer_orders(&params.email, RECENT).await.map_err(|e| store_failure(&e, ctx.lang))?;
-        let Some(customer) = found.customer else {
-            return Err(ToolError::terminal(text(
-                ctx.lang,
-                "customer-not-found",
-                &[arg("email", params.email.as_str())],
-            )));
-        };
+        let Some(customer) = found.customer else { return Err(not_found()) };
         let recent: Vec<OrderSummary> = found.page.orders.into_iter().map(OrderSummary::from).collect();
         let open = recent.iter().filter(|o| o.status == "pending" || o.status == "processing").count() as u32;
         let output = GetCustomerOutput {
-            email: customer.email,
-            name: customer.name,
-            phone: customer.phone,
-            tier: customer.tier,
+            email: customer.email.to_ascii_lowercase(),
+            name: line(Field::PersonName, &customer.name),
+            phone: customer.phone.as_deref().and_then(phone),
+            tier: line(Field::Code, &customer.tier),
             customer_since: customer.created_at,
             order_count: customer.order_count,
             open_orders: open,
@@ -114,13 +118,14 @@ NOT: To list or filter a customer's orders (every open order, say), use `search_
     }
 }
 
+/// The answer: stored text escaped for markdown, one line per field, dates read safely.
 fn render(c: &GetCustomerOutput) -> String {
-    let since = &c.customer_since[..c.customer_since.len().min(10)];
+    let since = date(&c.customer_since).unwrap_or("an unknown date");
     let mut body = format!(
         "{} ({}) is a {} customer since {since} with {} order{}.\n",
-        c.name,
+        markdown(&c.name),
         c.email,
-        c.tier,
+        markdown(&c.tier),
         c.order_count,
         if c.order_count == 1 { "" } else { "s" },
     );

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use super::store_failure;
 use crate::engine::tools::texts::{Lang, arg};
 use crate::engine::tools::{Annotations, CallContext, Tool, ToolError, ToolOutput};
+use crate::order_desk::guard::Guard;
 use crate::order_desk::store::{Money, Order, OrderPage, OrderStatus, OrderStore};
+use crate::order_desk::text_safety::{Field, date, line, shown_email};
 use crate::order_desk::texts::text;
 
 /// Arguments of `search_orders`.
@@ -55,6 +57,7 @@ pub struct OrderSummary {
 }
 
 impl From<Order> for OrderSummary {
+    /// Stored text as one clean line (the store has already checked keys and timestamps).
     fn from(o: Order) -> Self {
         OrderSummary {
             total: Money { amount_minor: o.total_minor, currency: o.currency },
@@ -63,8 +66,8 @@ impl From<Order> for OrderSummary {
             item_count: o.item_count,
             placed_at: o.created_at,
             updated_at: o.updated_at,
-            customer_name: o.customer_name,
-            customer_email: o.customer_email,
+            customer_name: line(Field::PersonName, &o.customer_name),
+            customer_email: o.customer_email.to_ascii_lowercase(),
         }
     }
 }
@@ -79,7 +82,7 @@ impl OrderSummary {
             self.total.display(),
             self.item_count,
             if self.item_count == 1 { "" } else { "s" },
-            &self.placed_at[..self.placed_at.len().min(10)]
+            date(&self.placed_at).unwrap_or("on an unknown date")
         )
     }
 }
@@ -100,12 +103,13 @@ pub struct SearchOrdersOutput {
 #[derive(Debug, Clone)]
 pub struct SearchOrders<S> {
     store: Arc<S>,
+    guard: Arc<Guard>,
 }
 
 impl<S> SearchOrders<S> {
-    /// The tool over `store`.
-    pub fn new(store: Arc<S>) -> Self {
-        SearchOrders { store }
+    /// The tool over `store`, under `guard`'s trust model.
+    pub fn new(store: Arc<S>, guard: Arc<Guard>) -> Self {
+        SearchOrders { store, guard }
     }
 }
 
@@ -141,25 +145,31 @@ NOT: For one order's lines, tracking or totals, use `get_order`. For the custome
         ctx: &CallContext,
     ) -> Result<ToolOutput<SearchOrdersOutput>, ToolError> {
         let lang = ctx.lang;
+        let access = self.guard.access(ctx)?;
         let limit = params.limit.clamp(1, 20) as usize;
         let status_arg = params.status.map_or("none", OrderStatus::as_str);
         let (page, subject) = match (&params.order_number, &params.email) {
             (Some(number), None) => {
-                let order = self.store.order_head(number, false).await.map_err(|e| store_failure(&e, lang))?;
+                let order = self.store.order_head(number, access.customer(), false).await;
+                let order = order.map_err(|e| store_failure(&e, lang))?;
                 let orders = order.into_iter().filter(|o| params.status.is_none_or(|s| s == o.status)).collect();
                 let empty =
                     text(lang, "search-none-for-number", &[arg("number", number.as_str()), arg("status", status_arg)]);
                 (OrderPage { orders, total: None, truncated: false }, (format!("order number {number}"), empty))
             }
             (None, Some(email)) => {
+                // Another customer's email answers as an unknown one, without a store call (as
+                // any email but the verified customer's does).
                 let page = match params.status {
+                    _ if !access.allows(email) => Ok(OrderPage { orders: Vec::new(), total: None, truncated: false }),
                     Some(status) => self.store.customer_orders_in_status(email, status, limit).await,
                     None => self.store.customer_orders(email, limit).await.map(|c| c.page),
                 };
                 let page = page.map_err(|e| store_failure(&e, lang))?;
+                let shown = shown_email(email);
                 let empty =
-                    text(lang, "search-none-for-email", &[arg("email", email.as_str()), arg("status", status_arg)]);
-                (page, (email.clone(), empty))
+                    text(lang, "search-none-for-email", &[arg("email", shown.as_str()), arg("status", status_arg)]);
+                (page, (shown, empty))
             }
             _ => return Err(ToolError::terminal(text(lang, "search-needs-one", &[]))),
         };

@@ -15,7 +15,8 @@ use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 
 use super::items::{self, Item, TTL_ATTRIBUTE};
 use super::{DynamoStore, sdk_error};
-use crate::order_desk::store::model::timestamp;
+use crate::order_desk::store::OrderStore;
+use crate::order_desk::store::model::{Checked, timestamp};
 use crate::order_desk::store::{CancelOutcome, CancelRequest, Order, OrderStatus, RECORD_TTL, StoreError};
 
 fn s(value: impl Into<String>) -> AttributeValue {
@@ -70,9 +71,12 @@ impl DynamoStore {
         request: &CancelRequest,
         lease: Option<(&str, &str)>,
     ) -> Result<CancelOutcome, StoreError> {
-        let Some(order) = self.get_order_head(&request.order_number, true).await? else {
+        let Some(order) = self.order_head(&request.order_number, request.owner.as_deref(), true).await? else {
             return Ok(CancelOutcome::NotFound);
         };
+        if request.expected_total_minor.is_some_and(|total| total != order.total_minor) {
+            return Ok(CancelOutcome::AmountChanged(order));
+        }
         if !order.status.is_cancellable() {
             return Ok(CancelOutcome::NotCancellable(order));
         }
@@ -86,10 +90,15 @@ impl DynamoStore {
         };
         match self.write_cancellation(&cancelled, observed, request, lease, now).await {
             Ok(()) => Ok(CancelOutcome::Cancelled { order: cancelled, replayed: false }),
-            Err(WriteConflict::OrderChanged) => match self.get_order_head(&request.order_number, true).await? {
-                Some(current) => Ok(CancelOutcome::NotCancellable(current)),
-                None => Ok(CancelOutcome::NotFound),
-            },
+            Err(WriteConflict::OrderChanged) => {
+                match self.order_head(&request.order_number, request.owner.as_deref(), true).await? {
+                    Some(current) if request.expected_total_minor.is_some_and(|t| t != current.total_minor) => {
+                        Ok(CancelOutcome::AmountChanged(current))
+                    }
+                    Some(current) => Ok(CancelOutcome::NotCancellable(current)),
+                    None => Ok(CancelOutcome::NotFound),
+                }
+            }
             Err(WriteConflict::LeaseLost) => Ok(CancelOutcome::InProgress),
             Err(WriteConflict::Store(error)) => Err(error),
         }
@@ -129,12 +138,34 @@ impl DynamoStore {
         }
     }
 
+    /// The result a completed, unexpired record for `key` holds, when its arguments matched.
+    pub(super) async fn completed_record(&self, key: &str, fingerprint: &str) -> Result<Option<Order>, StoreError> {
+        let mut get = self.client().await.get_item().table_name(&self.table).consistent_read(true);
+        for (name, value) in record_key(key) {
+            get = get.key(name, value);
+        }
+        let Some(record) = get.send().await.map_err(|e| sdk_error(&e))?.item else { return Ok(None) };
+        let text = |name: &str| record.get(name).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+        let expires = record.get(TTL_ATTRIBUTE).and_then(|v| v.as_n().ok()).and_then(|n| n.parse::<u64>().ok());
+        if text("state") != "completed" || text("fingerprint") != fingerprint || expires.is_none_or(|t| t < now_secs())
+        {
+            return Ok(None);
+        }
+        let order = serde_json::from_str::<Order>(&text("result")).ok().filter(|order| order.check().is_ok());
+        order.map(Some).ok_or_else(|| StoreError::Rejected("an idempotency record holds an unreadable result".into()))
+    }
+
     async fn existing_record(&self, key: &str, fingerprint: &str) -> Result<CancelOutcome, StoreError> {
         let mut get = self.client().await.get_item().table_name(&self.table).consistent_read(true);
         for (name, value) in record_key(key) {
             get = get.key(name, value);
         }
-        let record = get.send().await.map_err(|e| sdk_error(&e))?.item.unwrap_or_default();
+        let Some(record) = get.send().await.map_err(|e| sdk_error(&e))?.item else {
+            // The record that refused our claim is gone: the call holding it failed and gave the
+            // key back in between. That call's outcome is unknown to us, so it counts as still
+            // running (a retry will claim the key), never as a key reused with other arguments.
+            return Ok(CancelOutcome::InProgress);
+        };
         let text = |name: &str| record.get(name).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
         if text("fingerprint") != fingerprint {
             return Ok(CancelOutcome::KeyReused);
@@ -143,20 +174,36 @@ impl DynamoStore {
             return Ok(CancelOutcome::InProgress);
         }
         let order: Order = serde_json::from_str(&text("result"))
-            .map_err(|e| StoreError::Rejected(format!("an idempotency record holds an unreadable result: {e}")))?;
+            .ok()
+            .filter(|order: &Order| order.check().is_ok())
+            .ok_or_else(|| StoreError::Rejected("an idempotency record holds an unreadable result".into()))?;
         Ok(CancelOutcome::Cancelled { order, replayed: true })
     }
 
-    /// Gives a claimed key back (best effort: an unreleased lease simply expires).
+    /// Gives a claimed key back (best effort: an unreleased lease simply expires). Only a record
+    /// that is still ours and still in progress is deleted: when the transaction committed but
+    /// every answer was lost (timeouts), the record is completed and must stay, so a retry replays
+    /// the cancellation instead of reporting the order as already cancelled.
     async fn release(&self, key: &str, token: &str) {
         let mut delete = self.client().await.delete_item().table_name(&self.table);
         for (name, value) in record_key(key) {
             delete = delete.key(name, value);
         }
-        let result =
-            delete.condition_expression("lease = :token").expression_attribute_values(":token", s(token)).send().await;
-        if let Err(e) = result {
-            tracing::warn!(error = %sdk_error(&e), "could not release an idempotency lease; it will expire");
+        let result = delete
+            .condition_expression("lease = :token AND #state = :in_progress")
+            .expression_attribute_names("#state", "state")
+            .expression_attribute_values(":token", s(token))
+            .expression_attribute_values(":in_progress", s("in_progress"))
+            .send()
+            .await;
+        match result {
+            Ok(_) => {}
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+                tracing::info!("an idempotency record was kept: it completed or another call holds it");
+            }
+            Err(e) => {
+                tracing::warn!(error = %sdk_error(&e), "could not release an idempotency lease; it will expire")
+            }
         }
     }
 
@@ -203,16 +250,21 @@ enum WriteConflict {
     Store(StoreError),
 }
 
+/// The order's change, conditional on the status it was read in, the total the customer
+/// confirmed and the customer it belongs to (so neither a shipment, a changed total nor another
+/// customer's order can slip between the read and the write).
 fn order_update(table: &str, cancelled: &Order, observed: OrderStatus) -> TransactWriteItem {
-    let gsi2pk =
-        format!("{}#STATUS#{}", items::customer_pk(&cancelled.customer_email), OrderStatus::Cancelled.as_str());
+    let owner = items::customer_pk(&cancelled.customer_email);
+    let gsi2pk = format!("{owner}#STATUS#{}", OrderStatus::Cancelled.as_str());
     let update = Update::builder()
         .table_name(table)
         .key("pk", s(items::order_pk(&cancelled.number)))
         .key("sk", s(items::ORDER_SK))
         .update_expression("SET #status = :cancelled, cancel_reason = :reason, updated_at = :now, gsi2pk = :gsi2pk")
-        .condition_expression("#status = :observed")
+        .condition_expression("#status = :observed AND total_minor = :total AND gsi1pk = :owner")
         .expression_attribute_names("#status", "status")
+        .expression_attribute_values(":total", AttributeValue::N(cancelled.total_minor.to_string()))
+        .expression_attribute_values(":owner", s(owner))
         .expression_attribute_values(":cancelled", s(OrderStatus::Cancelled.as_str()))
         .expression_attribute_values(":observed", s(observed.as_str()))
         .expression_attribute_values(":reason", s(cancelled.cancel_reason.clone().unwrap_or_default()))

@@ -86,8 +86,16 @@ impl OrderStore for DynamoStore {
         self.query_order(number).await
     }
 
-    async fn order_head(&self, number: &str, consistent: bool) -> Result<Option<Order>, StoreError> {
-        self.get_order_head(number, consistent).await
+    async fn order_head(
+        &self,
+        number: &str,
+        owner: Option<&str>,
+        consistent: bool,
+    ) -> Result<Option<Order>, StoreError> {
+        match owner {
+            None => self.get_order_head(number, consistent).await,
+            Some(owner) => self.query_owned_order_head(number, owner, consistent).await,
+        }
     }
 
     async fn customer_orders(&self, email: &str, limit: usize) -> Result<CustomerOrders, StoreError> {
@@ -101,6 +109,10 @@ impl OrderStore for DynamoStore {
         limit: usize,
     ) -> Result<OrderPage, StoreError> {
         self.query_customer_orders_in_status(email, status, limit).await
+    }
+
+    async fn completed_cancellation(&self, key: &str, fingerprint: &str) -> Result<Option<Order>, StoreError> {
+        self.completed_record(key, fingerprint).await
     }
 
     async fn cancel_order(&self, request: &CancelRequest) -> Result<CancelOutcome, StoreError> {
