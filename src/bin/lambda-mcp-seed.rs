@@ -197,7 +197,13 @@ mod tests {
         assert!(usage().contains("--no-create") && !usage().contains("```") && !usage().contains("//!"));
         let args = ["--table", "t", "--no-create", "--orders", "30", "--seed", "9"].map(str::to_owned);
         let Ok(Command::Run(options)) = parse(args.into_iter()) else { panic!("not parsed") };
-        assert_eq!((options.table.as_deref(), options.no_create, options.orders, options.seed), (Some("t"), true, Some(30), 9));
-        assert_eq!(parse(["--orders".to_owned(), "x".to_owned()].into_iter()).unwrap_err(), "--orders needs a whole number, got x");
+        assert_eq!(
+            (options.table.as_deref(), options.no_create, options.orders, options.seed),
+            (Some("t"), true, Some(30), 9)
+        );
+        assert_eq!(
+            parse(["--orders".to_owned(), "x".to_owned()].into_iter()).unwrap_err(),
+            "--orders needs a whole number, got x"
+        );
     }
 }
