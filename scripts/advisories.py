@@ -28,8 +28,12 @@ import json
 import re
 import sys
 import tempfile
-import tomllib
 from pathlib import Path
+
+try:
+    import tomllib
+except ImportError:  # Python before 3.11
+    sys.exit("advisories.py needs Python 3.11 or later (tomllib)")
 
 # ---------------------------------------------------------------------------------------------
 # Versions and requirements (Cargo's rules: https://doc.rust-lang.org/cargo/reference/resolver.html)
