@@ -66,7 +66,7 @@ report() { # report OK(0|1) WHAT [DETAIL]
 }
 
 if [ ! -x "$inspector" ]; then
-  report 1 "Inspector CLI installed at $inspector" "run: LAMBDA_MCP_SKIP_CLIENTS=0 scripts/bootstrap"
+  report 1 "Inspector CLI installed at $inspector" "run: scripts/bootstrap"
   exit 1
 fi
 
