@@ -14,6 +14,8 @@ use crate::helpers::{Answer, KEY, ORDER, Settings, app, aws_settings, create_sec
 
 const V: &str = "2026-07-28";
 const ORDER_DESK: [&str; 4] = ["search_orders", "get_order", "get_customer", "cancel_order"];
+/// Every version the endpoint serves, both eras, newest first.
+const SERVED: [&str; 5] = ["2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"];
 
 fn meta() -> Value {
     json!({"io.modelcontextprotocol/protocolVersion": V, "io.modelcontextprotocol/clientCapabilities": {}})
@@ -74,7 +76,9 @@ async fn server_discover_lists_the_version_capabilities_and_identity_and_may_be_
     let app = app().await;
     let answer = modern(&app, &body(json!("d-1"), "server/discover", json!({}))).await;
     let result = assert_complete(&answer, json!("d-1"));
-    assert_eq!(result["supportedVersions"], json!(["2026-07-28"]));
+    // Every version the endpoint serves, newest first: a legacy-only client learns it may still
+    // initialize (the spec's own -32022 example lists both eras).
+    assert_eq!(result["supportedVersions"], json!(SERVED));
     assert_eq!(result["capabilities"], json!({"tools": {"listChanged": false}}), "tools only");
     assert!(result["instructions"].as_str().unwrap().contains("get_order"));
     assert!(result["ttlMs"].as_u64().is_some_and(|ttl| ttl > 0), "{result}");
@@ -155,7 +159,7 @@ async fn an_unsupported_version_is_32022_with_the_supported_and_requested_versio
         list["params"]["_meta"]["io.modelcontextprotocol/protocolVersion"] = json!(requested);
         let headers = [("mcp-protocol-version", requested), ("mcp-method", "tools/list")];
         let error = assert_error(&send_with(&app, &list, &headers).await, 400, -32022, json!(id));
-        assert_eq!(error["data"]["supported"], json!(["2026-07-28"]), "{error}");
+        assert_eq!(error["data"]["supported"], json!(SERVED), "{error}");
         assert_eq!(error["data"]["requested"], requested, "{error}");
     }
 }

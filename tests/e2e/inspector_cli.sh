@@ -16,9 +16,9 @@
 #
 # cancel_order really cancels MCP_CANCEL_ORDER: the first client to do so gets a preview with a
 # confirmation token and repeats the call with it. The call carries a fixed idempotency key, so after
-# an earlier run or another client it replays the first result without asking again: the first
-# cancel_order must say `replayed` as MCP_CANCEL_FIRST_REPLAYED says (either when unset), the
-# immediate repeat must say replayed: true with the same cancelled_at.
+# an earlier run or another client it replays the first result: the first call must say `replayed`
+# as MCP_CANCEL_FIRST_REPLAYED says (either when unset), the immediate repeat must say
+# replayed: true with the same cancelled_at.
 #
 # Prints one line per check, "ok - ..." or "not ok - ...", exits 1 if any failed (2 on a usage error).
 #
@@ -67,7 +67,7 @@ report() { # report OK(0|1) WHAT [DETAIL]
 }
 
 if [ ! -x "$inspector" ]; then
-  report 1 "Inspector CLI installed at $inspector" "run: LAMBDA_MCP_SKIP_CLIENTS=0 scripts/bootstrap"
+  report 1 "Inspector CLI installed at $inspector" "run: scripts/bootstrap"
   exit 1
 fi
 

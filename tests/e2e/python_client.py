@@ -16,13 +16,14 @@ Environment:
   MCP_DECLINE_ORDER  mcp 2.x: a pending order whose elicitation is declined (default 1002991)
   MCP_TIMEOUT        seconds allowed for each network step (default 20)
 
-cancel_order really cancels MCP_CANCEL_ORDER (the data is changed). The first client to do so
-gets a preview with a confirmation token and repeats the call with it (the two-step form the
-server enforces). The call carries a fixed idempotency key, so running this client again (or
-after another client of tests/e2e/) replays the first result without asking again: the first
-cancel_order must say `replayed` as MCP_CANCEL_FIRST_REPLAYED says (false on freshly seeded data,
-true after another client; either when unset), the immediate repeat must say replayed: true with
-the same cancelled_at. With mcp 2.x, MCP_ELICIT_ORDER is cancelled through elicitation instead.
+cancel_order really cancels MCP_CANCEL_ORDER (the data is changed): the first client to do so gets
+a preview with a confirmation token and repeats the call with it (the two-step form the server
+enforces; later clients replay through the key at once). With mcp 2.x, MCP_ELICIT_ORDER is
+cancelled through elicitation and MCP_DECLINE_ORDER declined. The call carries a fixed
+idempotency key, so running this client again (or after another client of tests/e2e/) replays the
+first result: the first call must say `replayed` as MCP_CANCEL_FIRST_REPLAYED says (false on
+freshly seeded data, true after another client; either when unset), the immediate repeat must
+say replayed: true with the same cancelled_at.
 
 Prints one line per check, "ok - ..." or "not ok - ...", and exits 1 if any check failed
 (2 on a usage error). Run it with the interpreter of the SDK under test, e.g.

@@ -2,9 +2,12 @@
 # Runs every end-to-end client against a running lambda-mcp server, one after another:
 #   1. python_client.py with the MCP Python SDK 1.x   (.tools/mcp1/bin/python)
 #   2. python_client.py with the MCP Python SDK 2.x   (.tools/mcp2/bin/python), also its 2026-07-28 client
-#   3. ts_client.mjs with the MCP TypeScript SDK       (tests/e2e/node_modules)
-#   4. inspector_cli.sh with the MCP Inspector CLI     (tests/e2e/node_modules)
-# The tools are installed by: LAMBDA_MCP_SKIP_CLIENTS=0 scripts/bootstrap
+#   3. ts_client.mjs with the MCP TypeScript SDK 1.x   (@modelcontextprotocol/sdk, tests/e2e/node_modules)
+#   4-6. ts_v2_client.mjs with the TypeScript SDK's v2 client (@modelcontextprotocol/client) in its
+#      three version-negotiation modes: legacy (the default), auto (probes server/discover) and
+#      pinned to 2026-07-28
+#   7. inspector_cli.sh with the MCP Inspector CLI     (tests/e2e/node_modules)
+# The tools are installed by: scripts/bootstrap
 #
 # Environment (passed through to every client):
 #   MCP_URL            server endpoint, e.g. http://127.0.0.1:9000/lambda-url/lambda-mcp/mcp (required)
@@ -31,8 +34,8 @@
 # than an error, which shows retries across clients are idempotent. Run against seeded demo data;
 # with MCP_FRESH_DATA=1 the first call is also checked to be the one that cancelled.
 #
-# The last line of output is exactly "N passed, M failed" (N + M = 4 clients); the exit status is
-# 0 when all four passed, 1 otherwise (2 on a usage error).
+# The last line of output is exactly "N passed, M failed" (N + M = 7 clients); the exit status is
+# 0 when all seven passed, 1 otherwise (2 on a usage error).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -82,7 +85,7 @@ run_client() { # run_client NAME PREREQ COMMAND...
   local name=$1 prereq=$2; shift 2
   echo "=== $name"
   if [ ! -e "$prereq" ]; then
-    echo "not ok - $name: $prereq is missing (run: LAMBDA_MCP_SKIP_CLIENTS=0 scripts/bootstrap)"
+    echo "not ok - $name: $prereq is missing (run: scripts/bootstrap)"
     failed=$((failed + 1))
     return
   fi
@@ -103,6 +106,10 @@ run_client() { # run_client NAME PREREQ COMMAND...
 run_client "python mcp 1.x" "$root/.tools/mcp1/bin/python" "$root/.tools/mcp1/bin/python" "$here/python_client.py"
 run_client "python mcp 2.x" "$root/.tools/mcp2/bin/python" "$root/.tools/mcp2/bin/python" "$here/python_client.py"
 run_client "typescript sdk" "$here/node_modules/@modelcontextprotocol/sdk" node "$here/ts_client.mjs"
+v2="$here/node_modules/@modelcontextprotocol/client"
+run_client "typescript sdk v2 client, legacy (default)" "$v2" node "$here/ts_v2_client.mjs" legacy
+run_client "typescript sdk v2 client, versionNegotiation auto" "$v2" node "$here/ts_v2_client.mjs" auto
+run_client "typescript sdk v2 client, pinned 2026-07-28" "$v2" node "$here/ts_v2_client.mjs" 2026-07-28
 run_client "inspector cli" "$here/node_modules/.bin/mcp-inspector" bash "$here/inspector_cli.sh"
 
 echo "$passed passed, $failed failed"

@@ -95,7 +95,7 @@ impl McpServer {
             _ => return Err(mismatch("the MCP-Protocol-Version header is missing or malformed")),
         }
         if !ProtocolVersion::parse(&version).is_some_and(ProtocolVersion::is_modern) {
-            let supported = ProtocolVersion::modern_supported();
+            let supported = ProtocolVersion::all_supported();
             let error = ErrorObject::new(UNSUPPORTED_VERSION, "Unsupported protocol version")
                 .with_data(json!({"supported": supported, "requested": version}));
             return Err((Status::BadRequest, error));
@@ -143,7 +143,7 @@ impl McpServer {
 
     fn discover(&self) -> Value {
         json!({
-            "supportedVersions": ProtocolVersion::modern_supported(),
+            "supportedVersions": ProtocolVersion::all_supported(),
             "capabilities": self.capabilities(),
             "instructions": self.info.instructions,
             "ttlMs": LIST_TTL_MS,

@@ -45,14 +45,12 @@ impl ProtocolVersion {
         Self::MODERN.contains(&self)
     }
 
-    /// Every supported revision, newest first (legacy `MCP-Protocol-Version` errors list these).
+    /// Every revision the endpoint serves, both eras, newest first: `server/discover`'s
+    /// `supportedVersions`, `-32022`'s and the legacy `MCP-Protocol-Version` error's
+    /// `data.supported` list these, so a client that cannot speak the modern era learns that the
+    /// legacy ones are still served.
     pub fn all_supported() -> Vec<&'static str> {
         Self::MODERN.iter().rev().chain(Self::LEGACY.iter().rev()).map(|v| v.as_str()).collect()
-    }
-
-    /// The revisions a per-request `_meta` may name, newest first (`server/discover`).
-    pub fn modern_supported() -> Vec<&'static str> {
-        Self::MODERN.iter().rev().map(|v| v.as_str()).collect()
     }
 
     /// JSON-RPC batches exist only in 2025-03-26.
@@ -91,7 +89,9 @@ mod tests {
 
     #[test]
     fn supported_lists_are_newest_first() {
-        assert_eq!(ProtocolVersion::all_supported()[0], "2026-07-28");
-        assert_eq!(ProtocolVersion::modern_supported(), vec!["2026-07-28"]);
+        assert_eq!(
+            ProtocolVersion::all_supported(),
+            vec!["2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"]
+        );
     }
 }
