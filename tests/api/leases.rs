@@ -31,7 +31,7 @@ fn now_secs() -> u64 {
 /// (the default when `None`).
 async fn app_over(table: &str, endpoint: &str, lease: Option<Duration>) -> App {
     let mut settings = Settings::new("unused").await;
-    settings.config.auth = AuthSettings::Off;
+    settings.config.auth = AuthSettings::off();
     let aws = Arc::new(AwsContext::new(aws_settings(endpoint)));
     let store = DynamoStore::new(aws.clone(), table);
     let store = match lease {

@@ -178,7 +178,7 @@ async fn store_and_key_failures_log_the_service_and_error_code_but_no_table_arn_
     let table_arn = format!("arn:aws:dynamodb:us-east-1:123456789012:table/{table}");
     let denied = FaultServer::start(Fault::AccessDenied { resource_arn: table_arn.clone() }).await;
     let mut settings = Settings::new("unused").await;
-    settings.config.auth = AuthSettings::Off;
+    settings.config.auth = AuthSettings::off();
     settings.table = table.clone();
     settings.endpoint = denied.endpoint.clone();
     let refused = call_tool(&settings.app(), "search_orders", json!({"email": email})).await;
