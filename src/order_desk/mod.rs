@@ -5,6 +5,7 @@
 
 pub mod seed;
 pub mod store;
+pub mod text_safety;
 pub mod texts;
 pub mod tools;
 

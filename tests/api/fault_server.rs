@@ -3,6 +3,8 @@
 //! so tests can check that retries are bounded; as a relay in front of moto, it records which
 //! calls the function makes. Real HTTP on loopback: the SDK is not mocked.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -11,7 +13,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 /// What every request gets.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub enum Fault {
     /// No fault: passed on to this upstream endpoint (`http://host:port`), and recorded.
     Relay(String),
@@ -27,6 +29,34 @@ pub enum Fault {
     /// 400 with an `AccessDeniedException` whose message, like AWS's, names the caller's role,
     /// the action and the resource's ARN (which holds the table or secret name).
     AccessDenied { resource_arn: String },
+    /// Passed on to this upstream endpoint, but each request is first shown to the hook (its
+    /// `X-Amz-Target` operation, e.g. `PutItem`, and its body), which may act on the upstream
+    /// itself (another caller's write landing in between) and says what happens next.
+    Intercept(String, Hook),
+}
+
+/// What an [`Fault::Intercept`] hook decides for one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Pass it on and return the answer.
+    Relay,
+    /// Pass it on (the upstream applies it) but never answer: the caller times out not knowing.
+    RelayAndLoseTheAnswer,
+}
+
+/// An interception hook: `(operation, body)` to a verdict, after any action of its own.
+pub type Hook = Arc<dyn Fn(String, String) -> Pin<Box<dyn Future<Output = Verdict> + Send>> + Send + Sync>;
+
+/// The operation a request names in `X-Amz-Target` (`DynamoDB_20120810.PutItem` -> `PutItem`).
+fn operation(request: &[u8], body_at: usize) -> String {
+    let head = String::from_utf8_lossy(&request[..body_at]).to_ascii_lowercase();
+    let original = String::from_utf8_lossy(&request[..body_at]).into_owned();
+    head.lines()
+        .position(|l| l.starts_with("x-amz-target:"))
+        .and_then(|i| original.lines().nth(i))
+        .and_then(|l| l.split_once(':'))
+        .map(|(_, v)| v.trim().rsplit('.').next().unwrap_or_default().to_owned())
+        .unwrap_or_default()
 }
 
 /// The role ARN an [`Fault::AccessDenied`] message names.
@@ -75,6 +105,16 @@ impl FaultServer {
                             Fault::RelayThenSilence { .. } => {
                                 tokio::time::sleep(Duration::from_secs(60)).await;
                                 return;
+                            }
+                            Fault::Intercept(upstream, hook) => {
+                                let body = String::from_utf8_lossy(&request[body_at..]).into_owned();
+                                let verdict = hook(operation(&request, body_at), body).await;
+                                let Some(answer) = relay(upstream, &request).await else { return };
+                                if verdict == Verdict::RelayAndLoseTheAnswer {
+                                    tokio::time::sleep(Duration::from_secs(60)).await;
+                                    return;
+                                }
+                                answer
                             }
                             Fault::Silence(delay) => {
                                 tokio::time::sleep(*delay).await;

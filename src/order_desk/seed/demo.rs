@@ -92,7 +92,8 @@ fn date(secs: i64) -> String {
 /// 2026-10-01T00:00:00Z: the demo data's "now"; orders span the 18 months before it.
 const DEMO_NOW: i64 = 1_790_812_800;
 
-/// Generates `customers` customers and `orders` orders from `seed`.
+/// Generates `customers` customers and `orders` orders from `seed`, followed by the hostile
+/// records of [`super::hostile`] (three customers, [`super::hostile::ORDERS`] orders).
 pub fn generate(customers: usize, orders: usize, seed: u64) -> DataSet {
     let mut rng = Rng(seed.max(1));
     let mut people: Vec<(Customer, usize)> = (0..customers.max(1))
@@ -138,7 +139,9 @@ pub fn generate(customers: usize, orders: usize, seed: u64) -> DataSet {
         let number = (FIRST_ORDER_NUMBER + i as u64).to_string();
         all_orders.push(order(&mut rng, number, customer, *market, i, orders));
     }
-    DataSet { customers: people.into_iter().map(|(c, _)| c).collect(), orders: all_orders }
+    let mut data = DataSet { customers: people.into_iter().map(|(c, _)| c).collect(), orders: all_orders };
+    super::hostile::add(&mut data, FIRST_ORDER_NUMBER + orders as u64);
+    data
 }
 
 fn order(rng: &mut Rng, number: String, customer: &Customer, market: usize, i: usize, total: usize) -> OrderDetails {
@@ -263,7 +266,10 @@ mod tests {
         let currencies: HashSet<_> = a.orders.iter().map(|o| o.order.currency.as_str()).collect();
         assert!(currencies.len() >= 5);
         assert!(a.orders.iter().any(|o| o.items.len() > 1));
-        assert_eq!(a.customers.iter().map(|c| c.order_count as usize).sum::<usize>(), 3000);
+        assert_eq!(
+            a.customers.iter().map(|c| c.order_count as usize).sum::<usize>(),
+            3000 + super::super::hostile::ORDERS
+        );
     }
 
     #[test]

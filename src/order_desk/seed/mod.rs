@@ -2,6 +2,7 @@
 //! `lambda-mcp-seed` tool (local and deployed tables) and the tests. Never on a request path.
 
 pub mod demo;
+pub mod hostile;
 
 use std::time::Duration;
 

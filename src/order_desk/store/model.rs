@@ -3,6 +3,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::order_desk::text_safety;
+
 /// Where an order is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -78,6 +80,65 @@ impl Money {
         }
         let unit = 10u64.pow(digits);
         format!("{sign}{}.{:0width$} {}", abs / unit, abs % unit, self.currency, width = digits as usize)
+    }
+}
+
+/// Rules a stored entity must keep beyond its types: keys and timestamps that answers read
+/// (free text is normalised when shown, never refused: `text_safety`).
+pub trait Checked {
+    /// The first field that breaks a rule, by name.
+    fn check(&self) -> Result<(), &'static str>;
+}
+
+fn rule(ok: bool, field: &'static str) -> Result<(), &'static str> {
+    if ok { Ok(()) } else { Err(field) }
+}
+
+fn is_timestamp(text: &str) -> bool {
+    text_safety::timestamp(text).is_some()
+}
+
+fn is_order_number(text: &str) -> bool {
+    (1..=20).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn is_currency(text: &str) -> bool {
+    text.len() == 3 && text.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+impl Checked for Customer {
+    fn check(&self) -> Result<(), &'static str> {
+        rule(text_safety::email(&self.email).is_some(), "email")?;
+        rule(is_timestamp(&self.created_at), "created_at")
+    }
+}
+
+impl Checked for Order {
+    fn check(&self) -> Result<(), &'static str> {
+        rule(is_order_number(&self.number), "number")?;
+        rule(text_safety::email(&self.customer_email).is_some(), "customer_email")?;
+        rule(is_currency(&self.currency), "currency")?;
+        rule(is_timestamp(&self.created_at), "created_at")?;
+        rule(is_timestamp(&self.updated_at), "updated_at")
+    }
+}
+
+impl Checked for LineItem {
+    fn check(&self) -> Result<(), &'static str> {
+        Ok(())
+    }
+}
+
+impl Checked for Shipment {
+    fn check(&self) -> Result<(), &'static str> {
+        rule(is_timestamp(&self.shipped_at), "shipped_at")?;
+        rule(self.delivered_at.as_deref().is_none_or(is_timestamp), "delivered_at")?;
+        rule(
+            self.estimated_delivery
+                .as_deref()
+                .is_none_or(|d| text_safety::date(d).is_some_and(|day| day.len() == d.len())),
+            "estimated_delivery",
+        )
     }
 }
 

@@ -10,6 +10,7 @@ use super::store_failure;
 use crate::engine::tools::texts::{Lang, arg};
 use crate::engine::tools::{Annotations, CallContext, Tool, ToolError, ToolOutput};
 use crate::order_desk::store::{CancelOutcome, CancelRequest, Money, Order, OrderStatus, OrderStore};
+use crate::order_desk::text_safety::{Field, line, markdown};
 use crate::order_desk::texts::text;
 
 /// Why the customer wants to cancel.
@@ -140,12 +141,16 @@ fn digest(parts: &[&str]) -> String {
     hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The store request. Without an explicit key, a key is derived from the conversation (Moveo's
-/// session id) and the order, so a retried call in the same conversation replays its result.
+/// The store request. An explicit key is scoped to its order, so a generic key an agent reuses
+/// ("cancel-1") cannot block another order for the record's lifetime. Without one, a key is
+/// derived from the conversation (Moveo's session id) and the order, so a retried call in the
+/// same conversation replays its result.
 fn request(params: &CancelOrderParams, session_id: Option<&str>) -> CancelRequest {
     let reason = params.reason.as_str();
     let (idempotency_key, fingerprint) = match (&params.idempotency_key, session_id) {
-        (Some(key), _) => (Some(format!("key:{key}")), digest(&[&params.order_number, reason])),
+        (Some(key), _) => {
+            (Some(format!("key:{}", digest(&[&params.order_number, key]))), digest(&[&params.order_number, reason]))
+        }
         (None, Some(session)) => {
             (Some(format!("session:{}", digest(&[session, &params.order_number]))), digest(&[&params.order_number]))
         }
@@ -170,7 +175,7 @@ fn answer(order: Order, replayed: bool, lang: Lang) -> ToolOutput<CancelOrderOut
     let output = CancelOrderOutput {
         order_number: order.number.clone(),
         status: OrderStatus::Cancelled.as_str().into(),
-        reason: order.cancel_reason.clone().unwrap_or_default(),
+        reason: line(Field::Code, order.cancel_reason.as_deref().unwrap_or_default()),
         cancelled_at: order.updated_at.clone(),
         refund: Money { amount_minor: order.total_minor, currency: order.currency.clone() },
         replayed,
@@ -183,7 +188,7 @@ fn answer(order: Order, replayed: bool, lang: Lang) -> ToolOutput<CancelOrderOut
     let body = format!(
         "Order #{} {when}; reason: {}. Refund: {} to the original payment method.\n{}",
         output.order_number,
-        output.reason.replace('_', " "),
+        markdown(&output.reason.replace('_', " ")),
         output.refund.display(),
         text(lang, "cancel-done", &[])
     );
@@ -202,10 +207,20 @@ mod tests {
     #[test]
     fn an_explicit_key_wins_and_covers_the_reason() {
         let a = request(&params(Some("abcdefgh"), CancelReason::Other), Some("s1"));
-        let b = request(&params(Some("abcdefgh"), CancelReason::DuplicateOrder), Some("s1"));
-        assert_eq!(a.idempotency_key.as_deref(), Some("key:abcdefgh"));
-        assert_eq!(a.idempotency_key, b.idempotency_key);
+        let b = request(&params(Some("abcdefgh"), CancelReason::DuplicateOrder), Some("s2"));
+        assert!(a.idempotency_key.as_deref().unwrap().starts_with("key:"));
+        assert_eq!(a.idempotency_key, b.idempotency_key, "the conversation does not matter");
         assert_ne!(a.fingerprint, b.fingerprint, "same key, other arguments: refused");
+    }
+
+    #[test]
+    fn an_explicit_key_is_scoped_to_its_order() {
+        let a = request(&params(Some("cancel-1"), CancelReason::Other), None);
+        let mut other = params(Some("cancel-1"), CancelReason::Other);
+        other.order_number = "1000003".into();
+        let b = request(&other, None);
+        assert_ne!(a.idempotency_key, b.idempotency_key, "one key, two orders: two records");
+        assert!(!a.idempotency_key.unwrap().contains("cancel-1"), "the key is hashed with its scope");
     }
 
     #[test]
@@ -304,7 +319,8 @@ mod behaviour {
         let reused = call(&tools, "cancel_order", other, &context(Lang::En)).await;
         assert!(reused.is_error() && reused.text().contains("idempotency key was already used"), "{}", reused.text());
         let pending = order_in(OrderStatus::Processing).number.clone();
-        store.hold_key("key:held-key-01", &digest(&[&pending, "other"]));
+        let held_key = format!("key:{}", digest(&[&pending, "held-key-01"]));
+        store.hold_key(&held_key, &digest(&[&pending, "other"]));
         let held = json!({"order_number": pending, "reason": "other", "idempotency_key": "held-key-01"});
         let busy = call(&tools, "cancel_order", held, &context(Lang::En)).await;
         assert!(busy.is_error() && busy.text().contains("already being processed"), "{}", busy.text());

@@ -10,6 +10,7 @@ use super::store_failure;
 use crate::engine::tools::texts::arg;
 use crate::engine::tools::{Annotations, CallContext, Tool, ToolError, ToolOutput};
 use crate::order_desk::store::OrderStore;
+use crate::order_desk::text_safety::{Field, date, line, markdown, phone, shown_email};
 use crate::order_desk::texts::text;
 
 /// Recent orders shown with the profile.
@@ -93,16 +94,16 @@ NOT: To list or filter a customer's orders (every open order, say), use `search_
             return Err(ToolError::terminal(text(
                 ctx.lang,
                 "customer-not-found",
-                &[arg("email", params.email.as_str())],
+                &[arg("email", shown_email(&params.email))],
             )));
         };
         let recent: Vec<OrderSummary> = found.page.orders.into_iter().map(OrderSummary::from).collect();
         let open = recent.iter().filter(|o| o.status == "pending" || o.status == "processing").count() as u32;
         let output = GetCustomerOutput {
-            email: customer.email,
-            name: customer.name,
-            phone: customer.phone,
-            tier: customer.tier,
+            email: customer.email.to_ascii_lowercase(),
+            name: line(Field::PersonName, &customer.name),
+            phone: customer.phone.as_deref().and_then(phone),
+            tier: line(Field::Code, &customer.tier),
             customer_since: customer.created_at,
             order_count: customer.order_count,
             open_orders: open,
@@ -114,13 +115,14 @@ NOT: To list or filter a customer's orders (every open order, say), use `search_
     }
 }
 
+/// The answer: stored text escaped for markdown, one line per field, dates read safely.
 fn render(c: &GetCustomerOutput) -> String {
-    let since = &c.customer_since[..c.customer_since.len().min(10)];
+    let since = date(&c.customer_since).unwrap_or("an unknown date");
     let mut body = format!(
         "{} ({}) is a {} customer since {since} with {} order{}.\n",
-        c.name,
+        markdown(&c.name),
         c.email,
-        c.tier,
+        markdown(&c.tier),
         c.order_count,
         if c.order_count == 1 { "" } else { "s" },
     );

@@ -9,6 +9,7 @@ use super::store_failure;
 use crate::engine::tools::texts::arg;
 use crate::engine::tools::{Annotations, CallContext, Tool, ToolError, ToolOutput};
 use crate::order_desk::store::{Money, OrderDetails, OrderStore};
+use crate::order_desk::text_safety::{Field, date, https_url, line, markdown};
 use crate::order_desk::texts::text;
 
 /// Arguments of `get_order`.
@@ -40,8 +41,9 @@ pub struct Tracking {
     pub carrier: String,
     /// The carrier's tracking number.
     pub tracking_number: String,
-    /// Link where the customer can follow the parcel.
-    pub tracking_url: String,
+    /// Link where the customer can follow the parcel; left out unless it is a well-formed https URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tracking_url: Option<String>,
     /// in_transit, out_for_delivery, delivered or returned.
     pub status: String,
     /// When the parcel left the warehouse (RFC 3339).
@@ -143,14 +145,15 @@ NOT: To find orders by customer email, or when the customer does not know the nu
 }
 
 impl From<OrderDetails> for GetOrderOutput {
+    /// Every stored text as one clean line (the store has already checked keys and timestamps).
     fn from(details: OrderDetails) -> Self {
         let o = details.order;
         let money = |amount_minor: i64| Money { amount_minor, currency: o.currency.clone() };
         GetOrderOutput {
             order_number: o.number.clone(),
             status: o.status.as_str().into(),
-            customer_name: o.customer_name.clone(),
-            customer_email: o.customer_email.clone(),
+            customer_name: line(Field::PersonName, &o.customer_name),
+            customer_email: o.customer_email.to_ascii_lowercase(),
             placed_at: o.created_at.clone(),
             updated_at: o.updated_at.clone(),
             subtotal: money(o.subtotal_minor),
@@ -161,8 +164,8 @@ impl From<OrderDetails> for GetOrderOutput {
                 .items
                 .into_iter()
                 .map(|l| OrderLine {
-                    sku: l.sku,
-                    name: l.name,
+                    sku: line(Field::Sku, &l.sku),
+                    name: line(Field::ProductName, &l.name),
                     quantity: l.quantity,
                     unit_price: money(l.unit_price_minor),
                 })
@@ -171,47 +174,57 @@ impl From<OrderDetails> for GetOrderOutput {
                 .shipments
                 .into_iter()
                 .map(|s| Tracking {
-                    carrier: s.carrier,
-                    tracking_number: s.tracking_number,
-                    tracking_url: s.tracking_url,
-                    status: s.status,
+                    carrier: line(Field::Carrier, &s.carrier),
+                    tracking_number: line(Field::TrackingNumber, &s.tracking_number),
+                    tracking_url: https_url(&s.tracking_url),
+                    status: line(Field::Code, &s.status),
                     shipped_at: s.shipped_at,
                     estimated_delivery: s.estimated_delivery,
                     delivered_at: s.delivered_at,
                 })
                 .collect(),
-            cancel_reason: o.cancel_reason,
+            cancel_reason: o.cancel_reason.as_deref().map(|r| line(Field::Code, r)),
         }
     }
 }
 
+/// The answer: stored text escaped for markdown, one line per field, dates read safely.
 fn render(o: &GetOrderOutput) -> String {
+    let day = |ts: &str| date(ts).unwrap_or("an unknown date").to_owned();
     let mut text = format!(
         "Order #{} is **{}** — {} total, placed {} by {} ({}).\n",
         o.order_number,
         o.status,
         o.total.display(),
-        &o.placed_at[..10.min(o.placed_at.len())],
-        o.customer_name,
+        day(&o.placed_at),
+        markdown(&o.customer_name),
         o.customer_email
     );
     for s in &o.shipments {
         let when = match (&s.delivered_at, &s.estimated_delivery) {
-            (Some(d), _) => format!("delivered {}", &d[..10.min(d.len())]),
-            (None, Some(eta)) => format!("expected {eta}"),
-            (None, None) => s.status.replace('_', " "),
+            (Some(d), _) => format!("delivered {}", day(d)),
+            (None, Some(eta)) => format!("expected {}", day(eta)),
+            (None, None) => markdown(&s.status.replace('_', " ")),
         };
+        let link = s.tracking_url.as_ref().map(|url| format!(" ({url})")).unwrap_or_default();
         text.push_str(&format!(
-            "Shipping: {} tracking {} ({}), {}.\n",
-            s.carrier, s.tracking_number, s.tracking_url, when
+            "Shipping: {} tracking {}{link}, {when}.\n",
+            markdown(&s.carrier),
+            markdown(&s.tracking_number)
         ));
     }
     if let Some(reason) = &o.cancel_reason {
-        text.push_str(&format!("Cancelled: {}.\n", reason.replace('_', " ")));
+        text.push_str(&format!("Cancelled: {}.\n", markdown(&reason.replace('_', " "))));
     }
     text.push_str("\nItems:\n");
     for l in &o.lines {
-        text.push_str(&format!("- {} × {} ({}) at {}\n", l.quantity, l.name, l.sku, l.unit_price.display()));
+        text.push_str(&format!(
+            "- {} × {} ({}) at {}\n",
+            l.quantity,
+            markdown(&l.name),
+            markdown(&l.sku),
+            l.unit_price.display()
+        ));
     }
     text.push_str(&format!(
         "Subtotal {}, shipping {}, tax {}, total {}.",

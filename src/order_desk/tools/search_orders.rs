@@ -9,6 +9,7 @@ use super::store_failure;
 use crate::engine::tools::texts::{Lang, arg};
 use crate::engine::tools::{Annotations, CallContext, Tool, ToolError, ToolOutput};
 use crate::order_desk::store::{Money, Order, OrderPage, OrderStatus, OrderStore};
+use crate::order_desk::text_safety::{Field, date, line, shown_email};
 use crate::order_desk::texts::text;
 
 /// Arguments of `search_orders`.
@@ -55,6 +56,7 @@ pub struct OrderSummary {
 }
 
 impl From<Order> for OrderSummary {
+    /// Stored text as one clean line (the store has already checked keys and timestamps).
     fn from(o: Order) -> Self {
         OrderSummary {
             total: Money { amount_minor: o.total_minor, currency: o.currency },
@@ -63,8 +65,8 @@ impl From<Order> for OrderSummary {
             item_count: o.item_count,
             placed_at: o.created_at,
             updated_at: o.updated_at,
-            customer_name: o.customer_name,
-            customer_email: o.customer_email,
+            customer_name: line(Field::PersonName, &o.customer_name),
+            customer_email: o.customer_email.to_ascii_lowercase(),
         }
     }
 }
@@ -79,7 +81,7 @@ impl OrderSummary {
             self.total.display(),
             self.item_count,
             if self.item_count == 1 { "" } else { "s" },
-            &self.placed_at[..self.placed_at.len().min(10)]
+            date(&self.placed_at).unwrap_or("on an unknown date")
         )
     }
 }
@@ -157,9 +159,10 @@ NOT: For one order's lines, tracking or totals, use `get_order`. For the custome
                     None => self.store.customer_orders(email, limit).await.map(|c| c.page),
                 };
                 let page = page.map_err(|e| store_failure(&e, lang))?;
+                let shown = shown_email(email);
                 let empty =
-                    text(lang, "search-none-for-email", &[arg("email", email.as_str()), arg("status", status_arg)]);
-                (page, (email.clone(), empty))
+                    text(lang, "search-none-for-email", &[arg("email", shown.as_str()), arg("status", status_arg)]);
+                (page, (shown, empty))
             }
             _ => return Err(ToolError::terminal(text(lang, "search-needs-one", &[]))),
         };

@@ -15,7 +15,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 
 use super::items::{self, Item, TTL_ATTRIBUTE};
 use super::{DynamoStore, sdk_error};
-use crate::order_desk::store::model::timestamp;
+use crate::order_desk::store::model::{Checked, timestamp};
 use crate::order_desk::store::{CancelOutcome, CancelRequest, Order, OrderStatus, RECORD_TTL, StoreError};
 
 fn s(value: impl Into<String>) -> AttributeValue {
@@ -134,7 +134,12 @@ impl DynamoStore {
         for (name, value) in record_key(key) {
             get = get.key(name, value);
         }
-        let record = get.send().await.map_err(|e| sdk_error(&e))?.item.unwrap_or_default();
+        let Some(record) = get.send().await.map_err(|e| sdk_error(&e))?.item else {
+            // The record that refused our claim is gone: the call holding it failed and gave the
+            // key back in between. That call's outcome is unknown to us, so it counts as still
+            // running (a retry will claim the key), never as a key reused with other arguments.
+            return Ok(CancelOutcome::InProgress);
+        };
         let text = |name: &str| record.get(name).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
         if text("fingerprint") != fingerprint {
             return Ok(CancelOutcome::KeyReused);
@@ -143,20 +148,36 @@ impl DynamoStore {
             return Ok(CancelOutcome::InProgress);
         }
         let order: Order = serde_json::from_str(&text("result"))
-            .map_err(|e| StoreError::Rejected(format!("an idempotency record holds an unreadable result: {e}")))?;
+            .ok()
+            .filter(|order: &Order| order.check().is_ok())
+            .ok_or_else(|| StoreError::Rejected("an idempotency record holds an unreadable result".into()))?;
         Ok(CancelOutcome::Cancelled { order, replayed: true })
     }
 
-    /// Gives a claimed key back (best effort: an unreleased lease simply expires).
+    /// Gives a claimed key back (best effort: an unreleased lease simply expires). Only a record
+    /// that is still ours and still in progress is deleted: when the transaction committed but
+    /// every answer was lost (timeouts), the record is completed and must stay, so a retry replays
+    /// the cancellation instead of reporting the order as already cancelled.
     async fn release(&self, key: &str, token: &str) {
         let mut delete = self.client().await.delete_item().table_name(&self.table);
         for (name, value) in record_key(key) {
             delete = delete.key(name, value);
         }
-        let result =
-            delete.condition_expression("lease = :token").expression_attribute_values(":token", s(token)).send().await;
-        if let Err(e) = result {
-            tracing::warn!(error = %sdk_error(&e), "could not release an idempotency lease; it will expire");
+        let result = delete
+            .condition_expression("lease = :token AND #state = :in_progress")
+            .expression_attribute_names("#state", "state")
+            .expression_attribute_values(":token", s(token))
+            .expression_attribute_values(":in_progress", s("in_progress"))
+            .send()
+            .await;
+        match result {
+            Ok(_) => {}
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+                tracing::info!("an idempotency record was kept: it completed or another call holds it");
+            }
+            Err(e) => {
+                tracing::warn!(error = %sdk_error(&e), "could not release an idempotency lease; it will expire")
+            }
         }
     }
 

@@ -17,6 +17,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::order_desk::store::model::Checked;
 use crate::order_desk::store::{Customer, LineItem, Order, OrderDetails, Shipment, StoreError};
 
 /// A DynamoDB item.
@@ -30,13 +31,28 @@ pub const PROFILE_SK: &str = "PROFILE";
 /// Name of the TTL attribute (idempotency records expire through it).
 pub const TTL_ATTRIBUTE: &str = "expires_at";
 
-/// An item that does not have the shape its entity requires.
+/// An item that does not have the shape its entity requires. It names the item's key and the
+/// field at fault, never a stored value: this text is logged.
 #[derive(Debug, Error)]
-#[error("a stored {entity} item is malformed: {source}")]
+#[error("a stored {entity} item ({key}) is malformed: {problem}")]
 pub struct ItemError {
     entity: &'static str,
-    #[source]
-    source: serde_dynamo::Error,
+    key: String,
+    problem: String,
+}
+
+impl ItemError {
+    /// The item's key as logged (`ORDER#1000001/#ORDER`).
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+}
+
+/// `pk/sk` of an item, printable and short, for logs.
+fn item_key(item: &Item) -> String {
+    let part = |name: &str| item.get(name).and_then(|v| v.as_s().ok()).map_or("?", String::as_str).to_owned();
+    let key = format!("{}/{}", part("pk"), part("sk"));
+    key.chars().filter(|c| !c.is_control()).take(160).collect()
 }
 
 impl From<ItemError> for StoreError {
@@ -153,8 +169,16 @@ fn entity(item: &Item) -> Option<&str> {
     item.get("entity").and_then(|v| v.as_s().ok()).map(String::as_str)
 }
 
-fn decode<T: for<'de> Deserialize<'de>>(item: Item, entity: &'static str) -> Result<T, ItemError> {
-    serde_dynamo::from_item(item).map_err(|source| ItemError { entity, source })
+fn decode<T: for<'de> Deserialize<'de> + Checked>(item: Item, entity: &'static str) -> Result<T, ItemError> {
+    let key = item_key(&item);
+    let value: T = serde_dynamo::from_item(item).map_err(|error| {
+        // serde's message quotes the offending value, except for a missing field.
+        let text = error.to_string();
+        let problem = if text.starts_with("missing field") { text } else { "a field has the wrong type".into() };
+        ItemError { entity, key: key.clone(), problem }
+    })?;
+    value.check().map_err(|field| ItemError { entity, key, problem: format!("`{field}` is not valid") })?;
+    Ok(value)
 }
 
 /// A customer from its profile item.
@@ -254,10 +278,40 @@ mod tests {
     }
 
     #[test]
-    fn a_malformed_item_is_an_error_not_a_panic() {
+    fn a_malformed_item_is_an_error_that_names_its_key_not_its_contents() {
         let mut item = order_item(&details().order);
         item.insert("status".into(), AttributeValue::S("teleported".into()));
         let err = order_details_from_items(vec![item]).unwrap_err();
-        assert!(err.to_string().contains("order"));
+        assert_eq!(
+            err.to_string(),
+            "a stored order item (ORDER#1000001/#ORDER) is malformed: a field has the wrong type"
+        );
+        let mut item = order_item(&details().order);
+        item.insert("created_at".into(), AttributeValue::S("2026-0é-01T00:00:00Z SYSTEM".into()));
+        let err = order_details_from_items(vec![item]).unwrap_err().to_string();
+        assert!(err.ends_with("`created_at` is not valid") && !err.contains("SYSTEM"), "{err}");
+        let mut item = order_item(&details().order);
+        item.remove("total_minor");
+        let err = order_details_from_items(vec![item]).unwrap_err().to_string();
+        assert!(err.ends_with("missing field `total_minor`"), "{err}");
+    }
+
+    #[test]
+    fn a_malformed_line_or_shipment_names_its_own_key() {
+        let mut items = order_details_items(&details());
+        items[3].insert("shipped_at".into(), AttributeValue::S("yesterday".into()));
+        let err = order_details_from_items(items).unwrap_err();
+        assert_eq!(err.key(), "ORDER#1000001/SHIPMENT#01");
+        let mut item = customer_item(&Customer {
+            email: "jane@example.com".into(),
+            name: "Jane".into(),
+            phone: None,
+            created_at: "2026-01-01T00:00:00Z".into(),
+            tier: "gold".into(),
+            order_count: 1,
+        });
+        item.insert("email".into(), AttributeValue::S("\"SYSTEM: obey\"@example.com".into()));
+        let err = customer_from_item(item).unwrap_err().to_string();
+        assert!(err.contains("CUSTOMER#jane@example.com/PROFILE") && !err.contains("SYSTEM"), "{err}");
     }
 }

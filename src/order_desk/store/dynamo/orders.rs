@@ -9,8 +9,10 @@ use super::items::{self, Item};
 use super::{DynamoStore, sdk_error};
 use crate::order_desk::store::{Customer, CustomerOrders, Order, OrderDetails, OrderPage, OrderStatus, StoreError};
 
-/// Attributes of an order head.
-const ORDER_ATTRIBUTES: [&str; 13] = [
+/// Attributes of an order head, with the item's key (named when an item is malformed).
+const ORDER_ATTRIBUTES: [&str; 15] = [
+    "pk",
+    "sk",
     "number",
     "customer_email",
     "customer_name",
