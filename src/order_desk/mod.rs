@@ -3,11 +3,13 @@
 //! the server's name and instructions, and the store they read through. The engine never imports
 //! this module; a fork replaces it.
 
+pub mod confirmation;
 pub mod seed;
 pub mod store;
 pub mod text_safety;
 pub mod texts;
 pub mod tools;
+pub mod trust;
 
 use std::sync::Arc;
 
