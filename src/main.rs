@@ -19,8 +19,11 @@ async fn main() -> Result<(), Error> {
     }
     let aws = Arc::new(AwsContext::new(AwsSettings::from_env().inspect_err(|e| invalid(e))?));
     let settings = order_desk::Settings::from_env().inspect_err(|e| invalid(e))?;
+    tracing::info!(trust_model = settings.trust.name(), "order desk trust model");
+    let guard = Arc::new(settings.guard(aws.clone()));
     let store = Arc::new(DynamoStore::new(aws.clone(), settings.table));
-    let endpoint = app::endpoint(config, aws, order_desk::server_info(), order_desk::registry(store));
+    let tools = order_desk::registry_with(store, guard);
+    let endpoint = app::endpoint(config, aws, order_desk::server_info(), tools);
     let endpoint = &endpoint;
     lambda_http::run(service_fn(
         move |request: Request| async move { Ok::<_, Infallible>(endpoint.handle(request).await) },

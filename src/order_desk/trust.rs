@@ -53,6 +53,14 @@ pub enum Access {
 }
 
 impl Access {
+    /// The verified customer's email, when the access is bound to one.
+    pub fn customer(&self) -> Option<&str> {
+        match self {
+            Access::Customer(email) => Some(email),
+            _ => None,
+        }
+    }
+
     /// True when this access may see the data of the customer with `email`.
     pub fn allows(&self, email: &str) -> bool {
         match self {
@@ -97,8 +105,10 @@ impl TrustModel {
                         invalid("MCP_CUSTOMER_HEADER_FORMAT", format!("must contain `{EMAIL_PLACEHOLDER}` once"))
                     })?;
                 let name = header.to_ascii_lowercase();
-                if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-                    return Err(invalid("MCP_CUSTOMER_HEADER", format!("`{header}` is not a header name")));
+                // Only the platform's own headers reach the tools (the engine passes `x-moveo-*`).
+                if !name.starts_with("x-moveo-") || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+                    let reason = format!("`{header}` is not one of Moveo's x-moveo-* headers");
+                    return Err(invalid("MCP_CUSTOMER_HEADER", reason));
                 }
                 IdentitySource::Header { name, prefix: prefix.to_owned(), suffix: suffix.to_owned() }
             }

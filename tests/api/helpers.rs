@@ -272,3 +272,19 @@ pub async fn call_tool_as(app: &App, name: &str, arguments: Value, lang: Option<
 pub fn text_of(result: &Value) -> String {
     result["content"][0]["text"].as_str().unwrap_or_default().to_owned()
 }
+
+/// `cancel_order` as a client completes it in the two-step form: the preview (which must ask for
+/// confirmation), then the same call with its `confirmation_token`. Returns the second result.
+pub async fn cancel_confirmed(app: &App, arguments: Value, session: Option<&str>) -> Value {
+    let preview = call_tool_as(app, "cancel_order", arguments.clone(), None, session).await;
+    assert_eq!(preview["structuredContent"]["status"], "confirmation_required", "{preview}");
+    let mut confirmed = arguments;
+    confirmed["confirmation_token"] = preview["structuredContent"]["confirmation_token"].clone();
+    call_tool_as(app, "cancel_order", confirmed, None, session).await
+}
+
+/// The `confirmation_token` a preview of `arguments` hands out.
+pub async fn confirmation_token(app: &App, arguments: &Value) -> String {
+    let preview = call_tool(app, "cancel_order", arguments.clone()).await;
+    preview["structuredContent"]["confirmation_token"].as_str().unwrap_or_else(|| panic!("{preview}")).to_owned()
+}

@@ -12,7 +12,10 @@ use lambda_mcp::order_desk::store::dynamo::DynamoStore;
 use serde_json::{Value, json};
 
 use crate::fault_server::{Fault, FaultServer, Hook, Verdict};
-use crate::helpers::{App, KEY, Settings, aws_settings, call_tool, create_secret, data_set, fresh_app, moto, text_of};
+use crate::helpers::{
+    App, KEY, Settings, aws_settings, call_tool, cancel_confirmed, confirmation_token, create_secret, data_set,
+    fresh_app, moto, text_of,
+};
 
 fn pending_orders() -> Vec<String> {
     data_set()
@@ -63,7 +66,8 @@ async fn a_cancellation_that_commits_while_every_answer_is_lost_replays_on_the_r
     let faults = FaultServer::start(Fault::Intercept(moto().to_owned(), lose_commits)).await;
     let unlucky = app_through(&faults, &table).await;
     let number = pending_orders()[0].clone();
-    let args = json!({"order_number": number, "reason": "other", "idempotency_key": "lost-answer-0001"});
+    let mut args = json!({"order_number": number, "reason": "other", "idempotency_key": "lost-answer-0001"});
+    args["confirmation_token"] = json!(confirmation_token(&unlucky, &args).await);
     let first = call_tool(&unlucky, "cancel_order", args.clone()).await;
     assert_eq!(first["isError"], true, "the caller cannot know it worked: {first}");
     assert!(text_of(&first).contains("temporarily unavailable"), "{}", text_of(&first));
@@ -114,7 +118,8 @@ async fn a_claim_refused_by_a_record_that_then_vanishes_is_in_progress_not_a_reu
     let faults = FaultServer::start(Fault::Intercept(moto().to_owned(), race)).await;
     let raced = app_through(&faults, &table).await;
     let number = pending_orders()[1].clone();
-    let args = json!({"order_number": number, "reason": "other", "idempotency_key": "raced-key-0001"});
+    let mut args = json!({"order_number": number, "reason": "other", "idempotency_key": "raced-key-0001"});
+    args["confirmation_token"] = json!(confirmation_token(&raced, &args).await);
     let result = call_tool(&raced, "cancel_order", args.clone()).await;
     assert_eq!(result["isError"], true, "{result}");
     assert!(text_of(&result).contains("already being processed"), "{}", text_of(&result));
@@ -129,7 +134,7 @@ async fn one_explicit_key_does_not_block_another_order() {
     let orders = pending_orders();
     for number in &orders[2..4] {
         let args = json!({"order_number": number, "reason": "other", "idempotency_key": "cancel-order-1"});
-        let result = call_tool(&app, "cancel_order", args).await;
+        let result = cancel_confirmed(&app, args, None).await;
         assert_eq!(result["isError"], false, "{number}: {result}");
         assert_eq!(result["structuredContent"]["replayed"], false, "{number}");
     }

@@ -4,7 +4,9 @@
 use lambda_mcp::order_desk::store::OrderStatus;
 use serde_json::{Value, json};
 
-use crate::helpers::{app, call_tool, call_tool_as, data_set, fresh_app, text_of};
+use crate::helpers::{
+    app, call_tool, call_tool_as, cancel_confirmed, confirmation_token, data_set, fresh_app, text_of,
+};
 
 fn first_in(status: OrderStatus) -> String {
     data_set().orders.iter().find(|o| o.order.status == status).unwrap().order.number.clone()
@@ -110,7 +112,9 @@ async fn get_customer_returns_the_profile_and_recent_orders() {
 async fn cancelling_a_pending_order_changes_it_once_and_a_retry_replays() {
     let (app, _) = fresh_app().await;
     let number = first_in(OrderStatus::Pending);
-    let args = json!({"order_number": number, "reason": "ordered_by_mistake", "idempotency_key": "retry-test-0001"});
+    let mut args =
+        json!({"order_number": number, "reason": "ordered_by_mistake", "idempotency_key": "retry-test-0001"});
+    args["confirmation_token"] = json!(confirmation_token(&app, &args).await);
     let first = call_tool(&app, "cancel_order", args.clone()).await;
     assert_eq!(first["isError"], false, "{first}");
     assert_eq!(first["structuredContent"]["replayed"], false);
@@ -129,19 +133,13 @@ async fn cancelling_a_pending_order_changes_it_once_and_a_retry_replays() {
 async fn the_same_key_with_other_arguments_is_refused() {
     let (app, _) = fresh_app().await;
     let number = first_in(OrderStatus::Processing);
-    let first = call_tool(
-        &app,
-        "cancel_order",
-        json!({"order_number": number, "reason": "other", "idempotency_key": "shared-key-01"}),
-    )
-    .await;
-    assert_eq!(first["isError"], false);
-    let other = call_tool(
-        &app,
-        "cancel_order",
-        json!({"order_number": number, "reason": "payment_issue", "idempotency_key": "shared-key-01"}),
-    )
-    .await;
+    let mut first = json!({"order_number": number, "reason": "other", "idempotency_key": "shared-key-01"});
+    let token = confirmation_token(&app, &first).await;
+    first["confirmation_token"] = json!(token);
+    assert_eq!(call_tool(&app, "cancel_order", first).await["isError"], false);
+    let other = json!({"order_number": number, "reason": "payment_issue", "idempotency_key": "shared-key-01",
+                       "confirmation_token": token});
+    let other = call_tool(&app, "cancel_order", other).await;
     assert_eq!(other["isError"], true);
     assert!(text_of(&other).contains("idempotency key was already used"));
 }
@@ -151,11 +149,14 @@ async fn the_moveo_session_makes_a_retry_without_a_key_replay() {
     let (app, _) = fresh_app().await;
     let number = first_in(OrderStatus::Pending);
     let args = json!({"order_number": number, "reason": "customer_request"});
-    let first = call_tool_as(&app, "cancel_order", args.clone(), None, Some("session-abc")).await;
-    let again = call_tool_as(&app, "cancel_order", args.clone(), None, Some("session-abc")).await;
+    let mut confirmed = args.clone();
+    confirmed["confirmation_token"] = json!(confirmation_token(&app, &args).await);
+    let first = call_tool_as(&app, "cancel_order", confirmed.clone(), None, Some("session-abc")).await;
+    // A retry in the same conversation replays, even with a fresh confirmation.
+    let again = call_tool_as(&app, "cancel_order", confirmed.clone(), None, Some("session-abc")).await;
     assert_eq!((first["isError"].clone(), again["isError"].clone()), (json!(false), json!(false)));
     assert_eq!(again["structuredContent"]["replayed"], true);
-    let elsewhere = call_tool_as(&app, "cancel_order", args, None, Some("session-other")).await;
+    let elsewhere = call_tool_as(&app, "cancel_order", confirmed, None, Some("session-other")).await;
     assert_eq!(elsewhere["isError"], true, "another conversation sees the order already cancelled");
     assert!(text_of(&elsewhere).contains("already cancelled"));
 }
@@ -182,15 +183,15 @@ async fn concurrent_duplicates_change_the_order_exactly_once() {
     let (app, _) = fresh_app().await;
     let app = std::sync::Arc::new(app);
     let number = first_in(OrderStatus::Pending);
+    let token = confirmation_token(&app, &json!({"order_number": number, "reason": "other"})).await;
     let mut calls = tokio::task::JoinSet::new();
     for i in 0..12 {
         // Half share one key; the other half each bring their own.
         let key = if i % 2 == 0 { "race-key-0001".to_owned() } else { format!("race-key-1{i:03}") };
-        let (app, number) = (app.clone(), number.clone());
-        calls.spawn(async move {
-            call_tool(&app, "cancel_order", json!({"order_number": number, "reason": "other", "idempotency_key": key}))
-                .await
-        });
+        let args =
+            json!({"order_number": number, "reason": "other", "idempotency_key": key, "confirmation_token": token});
+        let app = app.clone();
+        calls.spawn(async move { call_tool(&app, "cancel_order", args).await });
     }
     let results: Vec<Value> = calls.join_all().await;
     let changed =
@@ -253,9 +254,15 @@ async fn structured_content_matches_every_tools_output_schema() {
         assert!(errors.is_empty(), "{name}: {errors:?}");
     }
     let (rw, _) = fresh_app().await;
-    let cancelled =
+    let preview =
         call_tool(&rw, "cancel_order", json!({"order_number": first_in(OrderStatus::Pending), "reason": "other"}))
             .await;
+    let validator = jsonschema::validator_for(&schema_of("cancel_order")).unwrap();
+    assert!(validator.is_valid(&preview["structuredContent"]), "{preview}");
+    let cancelled =
+        cancel_confirmed(&rw, json!({"order_number": first_in(OrderStatus::Processing), "reason": "other"}), None)
+            .await;
+    assert_eq!(cancelled["structuredContent"]["status"], "cancelled", "{cancelled}");
     let validator = jsonschema::validator_for(&schema_of("cancel_order")).unwrap();
     assert!(validator.is_valid(&cancelled["structuredContent"]), "{cancelled}");
 }

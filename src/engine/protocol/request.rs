@@ -36,6 +36,8 @@ pub struct ToolCall {
     pub arguments: Option<Value>,
     /// The conversation's language tag (`_meta["moveo/context"].lang`), when sent.
     pub lang: Option<String>,
+    /// The conversation's session variables (`_meta["moveo/context"].context`), when sent.
+    pub session_context: Option<Map<String, Value>>,
     /// Answers to an earlier `input_required` result (`inputResponses`, 2026-07-28).
     pub input_responses: Option<Map<String, Value>>,
     /// The opaque state an earlier `input_required` result asked to be echoed (`requestState`).
@@ -59,6 +61,7 @@ impl McpRequest {
                 McpRequest::CallTool(ToolCall {
                     name,
                     lang: moveo_lang(&params),
+                    session_context: moveo_session_context(&params),
                     arguments: params.remove("arguments"),
                     input_responses: match params.remove("inputResponses") {
                         Some(Value::Object(responses)) => Some(responses),
@@ -99,6 +102,11 @@ fn moveo_lang(params: &Map<String, Value>) -> Option<String> {
     (!lang.is_empty() && lang.len() <= 35).then(|| lang.to_owned())
 }
 
+/// `params._meta["moveo/context"].context`, when it is an object.
+fn moveo_session_context(params: &Map<String, Value>) -> Option<Map<String, Value>> {
+    params.get("_meta")?.get(META_MOVEO_CONTEXT)?.get("context")?.as_object().cloned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,7 +135,7 @@ mod tests {
         let request = parse(
             "tools/call",
             json!({"name": "get_order", "arguments": {"order_number": "1"}, "requestState": "s",
-                   "inputResponses": {"a": {}}, "_meta": {"moveo/context": {"lang": " es ", "context": {}}}}),
+                   "inputResponses": {"a": {}}, "_meta": {"moveo/context": {"lang": " es ", "context": {"v": 1}}}}),
         )
         .unwrap();
         let McpRequest::CallTool(call) = request else { panic!("a tool call") };
@@ -136,6 +144,7 @@ mod tests {
         assert_eq!(call.lang.as_deref(), Some("es"));
         assert_eq!(call.request_state.as_deref(), Some("s"));
         assert!(call.input_responses.is_some_and(|r| r.contains_key("a")));
+        assert_eq!(call.session_context.map(Value::Object), Some(json!({"v": 1})));
     }
 
     #[test]

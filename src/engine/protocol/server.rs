@@ -42,6 +42,8 @@ pub struct Exchange {
     pub session_id: Option<String>,
     /// Who is calling, as authentication found.
     pub caller: Caller,
+    /// The platform's `x-moveo-*` headers (lower-case names), for tools that read them.
+    pub platform_headers: Vec<(String, String)>,
 }
 
 /// The MCP server: its identity and its tools.
@@ -224,6 +226,8 @@ impl McpServer {
             lang: Lang::negotiate(call.lang.as_deref()),
             caller: exchange.caller.clone(),
             session_id: exchange.session_id.clone(),
+            session_context: call.session_context,
+            platform_headers: exchange.platform_headers.clone(),
             client_capabilities,
             input_responses: call.input_responses,
             request_state: call.request_state,

@@ -17,6 +17,12 @@ pub struct CallContext {
     pub caller: Caller,
     /// The conversation's session id (`x-moveo-session-id`), used to derive idempotency keys.
     pub session_id: Option<String>,
+    /// The conversation's session variables (`_meta["moveo/context"].context`): set by the
+    /// platform and by earlier tool results, so only trustworthy where a tool never writes.
+    pub session_context: Option<Map<String, Value>>,
+    /// The platform's `x-moveo-*` request headers (lower-case names), set by Moveo, not by the
+    /// conversation.
+    pub platform_headers: Vec<(String, String)>,
     /// The client's capabilities, when the request declares them (2026-07-28 `_meta`).
     pub client_capabilities: Option<Map<String, Value>>,
     /// Answers to an earlier `input_required` result (`params.inputResponses`, 2026-07-28).
@@ -26,6 +32,11 @@ pub struct CallContext {
 }
 
 impl CallContext {
+    /// The value of platform header `name` (lower-case), when the request carries it.
+    pub fn platform_header(&self, name: &str) -> Option<&str> {
+        self.platform_headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
     /// True when the request is served by the stateless (2026-07-28) rules, which alone can
     /// carry `input_required` results.
     pub fn is_modern(&self) -> bool {

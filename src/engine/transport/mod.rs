@@ -122,6 +122,7 @@ impl Endpoint {
         let exchange = Exchange {
             headers: mcp_headers(request.headers()),
             session_id: request_log::header_text(request.headers(), "x-moveo-session-id"),
+            platform_headers: request_log::platform_headers(request.headers()),
             caller,
         };
         let handling = self.server.handle_body(body, &exchange, config.max_batch, &mut log.handled);

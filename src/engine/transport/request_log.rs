@@ -150,6 +150,19 @@ impl RequestLog {
     }
 }
 
+/// The request's `x-moveo-*` headers (at most 16, values of at most 512 characters), for tools.
+pub(super) fn platform_headers(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .filter(|(name, _)| name.as_str().starts_with("x-moveo-"))
+        .filter_map(|(name, value)| {
+            let value = value.to_str().ok()?.trim();
+            (!value.is_empty() && value.len() <= 512).then(|| (name.as_str().to_owned(), value.to_owned()))
+        })
+        .take(16)
+        .collect()
+}
+
 /// A header's value, trimmed and cut at 128 characters; `None` when absent, blank or not text.
 pub(super) fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
     let value = headers.get(name)?.to_str().ok()?.trim();

@@ -27,6 +27,8 @@ struct State {
     records: HashMap<String, Record>,
     /// A failure every call answers with until cleared ([`MemoryStore::fail_with`]).
     failure: Option<StoreError>,
+    /// The methods called so far, in order ([`MemoryStore::calls`]).
+    calls: Vec<&'static str>,
 }
 
 /// An in-memory [`OrderStore`].
@@ -37,6 +39,11 @@ pub struct MemoryStore {
 
 fn now_secs() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default()
+}
+
+/// True when `order` may be seen by a request bound to `owner` (any request when `None`).
+fn owns(owner: Option<&str>, order: &Order) -> bool {
+    owner.is_none_or(|email| email.eq_ignore_ascii_case(&order.customer_email))
 }
 
 /// Newest first, as the indexes sort them (creation time, then number).
@@ -67,13 +74,20 @@ impl MemoryStore {
         self.lock().records.insert(key.into(), record);
     }
 
+    /// The store methods called so far, in order, and forgets them: what a test compares to show
+    /// two requests cost the same calls.
+    pub fn take_calls(&self) -> Vec<&'static str> {
+        std::mem::take(&mut self.lock().calls)
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         // A panic while holding the lock leaves consistent data behind (every write is one insert).
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn read<T>(&self, read: impl FnOnce(&State) -> T) -> Result<T, StoreError> {
-        let state = self.lock();
+    fn read<T>(&self, method: &'static str, read: impl FnOnce(&State) -> T) -> Result<T, StoreError> {
+        let mut state = self.lock();
+        state.calls.push(method);
         match &state.failure {
             Some(error) => Err(error.clone()),
             None => Ok(read(&state)),
@@ -95,15 +109,20 @@ impl MemoryStore {
 
 impl OrderStore for MemoryStore {
     async fn get_order(&self, number: &str) -> Result<Option<OrderDetails>, StoreError> {
-        self.read(|state| state.orders.get(number).cloned())
+        self.read("get_order", |state| state.orders.get(number).cloned())
     }
 
-    async fn order_head(&self, number: &str, _consistent: bool) -> Result<Option<Order>, StoreError> {
-        self.read(|state| state.orders.get(number).map(|d| d.order.clone()))
+    async fn order_head(
+        &self,
+        number: &str,
+        owner: Option<&str>,
+        _consistent: bool,
+    ) -> Result<Option<Order>, StoreError> {
+        self.read("order_head", |state| state.orders.get(number).map(|d| d.order.clone()).filter(|o| owns(owner, o)))
     }
 
     async fn customer_orders(&self, email: &str, limit: usize) -> Result<CustomerOrders, StoreError> {
-        self.read(|state| {
+        self.read("customer_orders", |state| {
             let customer = state.customers.get(email).cloned();
             let mut orders = Self::orders_of(state, email, None);
             let truncated = orders.len() > limit;
@@ -119,7 +138,7 @@ impl OrderStore for MemoryStore {
         status: OrderStatus,
         limit: usize,
     ) -> Result<OrderPage, StoreError> {
-        self.read(|state| {
+        self.read("customer_orders_in_status", |state| {
             let mut orders = Self::orders_of(state, email, Some(status));
             let truncated = orders.len() > limit;
             orders.truncate(limit);
@@ -129,6 +148,7 @@ impl OrderStore for MemoryStore {
 
     async fn cancel_order(&self, request: &CancelRequest) -> Result<CancelOutcome, StoreError> {
         let mut state = self.lock();
+        state.calls.push("cancel_order");
         if let Some(error) = &state.failure {
             return Err(error.clone());
         }
@@ -142,9 +162,14 @@ impl OrderStore for MemoryStore {
                 (Some(order), true) => CancelOutcome::Cancelled { order: order.clone(), replayed: true },
             });
         }
-        let Some(details) = state.orders.get_mut(&request.order_number) else {
+        let Some(details) =
+            state.orders.get_mut(&request.order_number).filter(|d| owns(request.owner.as_deref(), &d.order))
+        else {
             return Ok(CancelOutcome::NotFound);
         };
+        if request.expected_total_minor.is_some_and(|total| total != details.order.total_minor) {
+            return Ok(CancelOutcome::AmountChanged(details.order.clone()));
+        }
         if !details.order.status.is_cancellable() {
             return Ok(CancelOutcome::NotCancellable(details.order.clone()));
         }

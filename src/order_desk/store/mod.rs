@@ -63,6 +63,11 @@ pub struct CancelRequest {
     pub idempotency_key: Option<String>,
     /// A digest of the arguments: the same key with other arguments is refused.
     pub fingerprint: String,
+    /// Only an order of this customer (email) is cancelled; another's answers as missing.
+    pub owner: Option<String>,
+    /// The total the customer confirmed (minor units): an order whose total differs is not
+    /// cancelled.
+    pub expected_total_minor: Option<i64>,
 }
 
 /// What became of a cancellation.
@@ -78,6 +83,8 @@ pub enum CancelOutcome {
     InProgress,
     /// The key was used before with other arguments.
     KeyReused,
+    /// The order's total is no longer the one the customer confirmed; nothing changed.
+    AmountChanged(Order),
 }
 
 /// What the order desk's tools need from their data.
@@ -85,10 +92,13 @@ pub trait OrderStore: Send + Sync + 'static {
     /// One order with its lines and shipments.
     fn get_order(&self, number: &str) -> impl Future<Output = Result<Option<OrderDetails>, StoreError>> + Send;
 
-    /// An order's head only (no lines); `consistent` for read-before-write.
+    /// An order's head only (no lines); `consistent` for read-before-write. With an `owner`
+    /// (email), only an order of that customer: another customer's order answers `None` exactly
+    /// as a missing one does, from the same store calls.
     fn order_head(
         &self,
         number: &str,
+        owner: Option<&str>,
         consistent: bool,
     ) -> impl Future<Output = Result<Option<Order>, StoreError>> + Send;
 

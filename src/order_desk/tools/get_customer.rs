@@ -9,6 +9,7 @@ use super::search_orders::OrderSummary;
 use super::store_failure;
 use crate::engine::tools::texts::arg;
 use crate::engine::tools::{Annotations, CallContext, Tool, ToolError, ToolOutput};
+use crate::order_desk::guard::Guard;
 use crate::order_desk::store::OrderStore;
 use crate::order_desk::text_safety::{Field, date, line, markdown, phone, shown_email};
 use crate::order_desk::texts::text;
@@ -51,12 +52,13 @@ pub struct GetCustomerOutput {
 #[derive(Debug, Clone)]
 pub struct GetCustomer<S> {
     store: Arc<S>,
+    guard: Arc<Guard>,
 }
 
 impl<S> GetCustomer<S> {
-    /// The tool over `store`.
-    pub fn new(store: Arc<S>) -> Self {
-        GetCustomer { store }
+    /// The tool over `store`, under `guard`'s trust model.
+    pub fn new(store: Arc<S>, guard: Arc<Guard>) -> Self {
+        GetCustomer { store, guard }
     }
 }
 
@@ -89,14 +91,15 @@ NOT: To list or filter a customer's orders (every open order, say), use `search_
         params: GetCustomerParams,
         ctx: &CallContext,
     ) -> Result<ToolOutput<GetCustomerOutput>, ToolError> {
+        let access = self.guard.access(ctx)?;
+        let not_found =
+            || ToolError::terminal(text(ctx.lang, "customer-not-found", &[arg("email", shown_email(&params.email))]));
+        // Another customer's email answers as an unknown one, without a store call.
+        if !access.allows(&params.email) {
+            return Err(not_found());
+        }
         let found = self.store.customer_orders(&params.email, RECENT).await.map_err(|e| store_failure(&e, ctx.lang))?;
-        let Some(customer) = found.customer else {
-            return Err(ToolError::terminal(text(
-                ctx.lang,
-                "customer-not-found",
-                &[arg("email", shown_email(&params.email))],
-            )));
-        };
+        let Some(customer) = found.customer else { return Err(not_found()) };
         let recent: Vec<OrderSummary> = found.page.orders.into_iter().map(OrderSummary::from).collect();
         let open = recent.iter().filter(|o| o.status == "pending" || o.status == "processing").count() as u32;
         let output = GetCustomerOutput {

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::store_failure;
 use crate::engine::tools::texts::arg;
 use crate::engine::tools::{Annotations, CallContext, Tool, ToolError, ToolOutput};
+use crate::order_desk::guard::Guard;
 use crate::order_desk::store::{Money, OrderDetails, OrderStore};
 use crate::order_desk::text_safety::{Field, date, https_url, line, markdown};
 use crate::order_desk::texts::text;
@@ -92,12 +93,13 @@ pub struct GetOrderOutput {
 #[derive(Debug, Clone)]
 pub struct GetOrder<S> {
     store: Arc<S>,
+    guard: Arc<Guard>,
 }
 
 impl<S> GetOrder<S> {
-    /// The tool over `store`.
-    pub fn new(store: Arc<S>) -> Self {
-        GetOrder { store }
+    /// The tool over `store`, under `guard`'s trust model.
+    pub fn new(store: Arc<S>, guard: Arc<Guard>) -> Self {
+        GetOrder { store, guard }
     }
 }
 
@@ -127,12 +129,17 @@ NOT: To find orders by customer email, or when the customer does not know the nu
 
     async fn call(&self, params: GetOrderParams, ctx: &CallContext) -> Result<ToolOutput<GetOrderOutput>, ToolError> {
         let number = params.order_number;
+        let access = self.guard.access(ctx)?;
+        let not_found = || ToolError::terminal(text(ctx.lang, "order-not-found", &[arg("number", number.as_str())]));
+        // Bound to a customer, the order's owner is checked first, by one call that answers the
+        // same for a missing order and for another customer's.
+        if let Some(owner) = access.customer() {
+            let owned = self.store.order_head(&number, Some(owner), false).await;
+            owned.map_err(|e| store_failure(&e, ctx.lang))?.ok_or_else(not_found)?;
+        }
         let details = match self.store.get_order(&number).await {
-            Ok(Some(details)) => details,
-            Ok(None) => {
-                let message = text(ctx.lang, "order-not-found", &[arg("number", number.as_str())]);
-                return Err(ToolError::terminal(message));
-            }
+            Ok(Some(details)) if access.allows(&details.order.customer_email) => details,
+            Ok(_) => return Err(not_found()),
             Err(error) => return Err(store_failure(&error, ctx.lang)),
         };
         let output = GetOrderOutput::from(details);

@@ -32,4 +32,6 @@ fn store_failure(error: &StoreError, lang: Lang) -> ToolError {
 }
 
 #[cfg(test)]
+mod customer_bound;
+#[cfg(test)]
 pub(crate) mod testing;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::store_failure;
 use crate::engine::tools::texts::{Lang, arg};
 use crate::engine::tools::{Annotations, CallContext, Tool, ToolError, ToolOutput};
+use crate::order_desk::guard::Guard;
 use crate::order_desk::store::{Money, Order, OrderPage, OrderStatus, OrderStore};
 use crate::order_desk::text_safety::{Field, date, line, shown_email};
 use crate::order_desk::texts::text;
@@ -102,12 +103,13 @@ pub struct SearchOrdersOutput {
 #[derive(Debug, Clone)]
 pub struct SearchOrders<S> {
     store: Arc<S>,
+    guard: Arc<Guard>,
 }
 
 impl<S> SearchOrders<S> {
-    /// The tool over `store`.
-    pub fn new(store: Arc<S>) -> Self {
-        SearchOrders { store }
+    /// The tool over `store`, under `guard`'s trust model.
+    pub fn new(store: Arc<S>, guard: Arc<Guard>) -> Self {
+        SearchOrders { store, guard }
     }
 }
 
@@ -143,18 +145,23 @@ NOT: For one order's lines, tracking or totals, use `get_order`. For the custome
         ctx: &CallContext,
     ) -> Result<ToolOutput<SearchOrdersOutput>, ToolError> {
         let lang = ctx.lang;
+        let access = self.guard.access(ctx)?;
         let limit = params.limit.clamp(1, 20) as usize;
         let status_arg = params.status.map_or("none", OrderStatus::as_str);
         let (page, subject) = match (&params.order_number, &params.email) {
             (Some(number), None) => {
-                let order = self.store.order_head(number, false).await.map_err(|e| store_failure(&e, lang))?;
+                let order = self.store.order_head(number, access.customer(), false).await;
+                let order = order.map_err(|e| store_failure(&e, lang))?;
                 let orders = order.into_iter().filter(|o| params.status.is_none_or(|s| s == o.status)).collect();
                 let empty =
                     text(lang, "search-none-for-number", &[arg("number", number.as_str()), arg("status", status_arg)]);
                 (OrderPage { orders, total: None, truncated: false }, (format!("order number {number}"), empty))
             }
             (None, Some(email)) => {
+                // Another customer's email answers as an unknown one, without a store call (as
+                // any email but the verified customer's does).
                 let page = match params.status {
+                    _ if !access.allows(email) => Ok(OrderPage { orders: Vec::new(), total: None, truncated: false }),
                     Some(status) => self.store.customer_orders_in_status(email, status, limit).await,
                     None => self.store.customer_orders(email, limit).await.map(|c| c.page),
                 };

@@ -15,6 +15,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 
 use super::items::{self, Item, TTL_ATTRIBUTE};
 use super::{DynamoStore, sdk_error};
+use crate::order_desk::store::OrderStore;
 use crate::order_desk::store::model::{Checked, timestamp};
 use crate::order_desk::store::{CancelOutcome, CancelRequest, Order, OrderStatus, RECORD_TTL, StoreError};
 
@@ -70,9 +71,12 @@ impl DynamoStore {
         request: &CancelRequest,
         lease: Option<(&str, &str)>,
     ) -> Result<CancelOutcome, StoreError> {
-        let Some(order) = self.get_order_head(&request.order_number, true).await? else {
+        let Some(order) = self.order_head(&request.order_number, request.owner.as_deref(), true).await? else {
             return Ok(CancelOutcome::NotFound);
         };
+        if request.expected_total_minor.is_some_and(|total| total != order.total_minor) {
+            return Ok(CancelOutcome::AmountChanged(order));
+        }
         if !order.status.is_cancellable() {
             return Ok(CancelOutcome::NotCancellable(order));
         }
@@ -86,10 +90,15 @@ impl DynamoStore {
         };
         match self.write_cancellation(&cancelled, observed, request, lease, now).await {
             Ok(()) => Ok(CancelOutcome::Cancelled { order: cancelled, replayed: false }),
-            Err(WriteConflict::OrderChanged) => match self.get_order_head(&request.order_number, true).await? {
-                Some(current) => Ok(CancelOutcome::NotCancellable(current)),
-                None => Ok(CancelOutcome::NotFound),
-            },
+            Err(WriteConflict::OrderChanged) => {
+                match self.order_head(&request.order_number, request.owner.as_deref(), true).await? {
+                    Some(current) if request.expected_total_minor.is_some_and(|t| t != current.total_minor) => {
+                        Ok(CancelOutcome::AmountChanged(current))
+                    }
+                    Some(current) => Ok(CancelOutcome::NotCancellable(current)),
+                    None => Ok(CancelOutcome::NotFound),
+                }
+            }
             Err(WriteConflict::LeaseLost) => Ok(CancelOutcome::InProgress),
             Err(WriteConflict::Store(error)) => Err(error),
         }
@@ -224,16 +233,21 @@ enum WriteConflict {
     Store(StoreError),
 }
 
+/// The order's change, conditional on the status it was read in, the total the customer
+/// confirmed and the customer it belongs to (so neither a shipment, a changed total nor another
+/// customer's order can slip between the read and the write).
 fn order_update(table: &str, cancelled: &Order, observed: OrderStatus) -> TransactWriteItem {
-    let gsi2pk =
-        format!("{}#STATUS#{}", items::customer_pk(&cancelled.customer_email), OrderStatus::Cancelled.as_str());
+    let owner = items::customer_pk(&cancelled.customer_email);
+    let gsi2pk = format!("{owner}#STATUS#{}", OrderStatus::Cancelled.as_str());
     let update = Update::builder()
         .table_name(table)
         .key("pk", s(items::order_pk(&cancelled.number)))
         .key("sk", s(items::ORDER_SK))
         .update_expression("SET #status = :cancelled, cancel_reason = :reason, updated_at = :now, gsi2pk = :gsi2pk")
-        .condition_expression("#status = :observed")
+        .condition_expression("#status = :observed AND total_minor = :total AND gsi1pk = :owner")
         .expression_attribute_names("#status", "status")
+        .expression_attribute_values(":total", AttributeValue::N(cancelled.total_minor.to_string()))
+        .expression_attribute_values(":owner", s(owner))
         .expression_attribute_values(":cancelled", s(OrderStatus::Cancelled.as_str()))
         .expression_attribute_values(":observed", s(observed.as_str()))
         .expression_attribute_values(":reason", s(cancelled.cancel_reason.clone().unwrap_or_default()))

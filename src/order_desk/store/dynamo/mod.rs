@@ -86,8 +86,16 @@ impl OrderStore for DynamoStore {
         self.query_order(number).await
     }
 
-    async fn order_head(&self, number: &str, consistent: bool) -> Result<Option<Order>, StoreError> {
-        self.get_order_head(number, consistent).await
+    async fn order_head(
+        &self,
+        number: &str,
+        owner: Option<&str>,
+        consistent: bool,
+    ) -> Result<Option<Order>, StoreError> {
+        match owner {
+            None => self.get_order_head(number, consistent).await,
+            Some(owner) => self.query_owned_order_head(number, owner, consistent).await,
+        }
     }
 
     async fn customer_orders(&self, email: &str, limit: usize) -> Result<CustomerOrders, StoreError> {
