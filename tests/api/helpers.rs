@@ -16,6 +16,7 @@ use lambda_mcp::engine::config::{AuthSettings, Config, KeySettings, Observabilit
 use lambda_mcp::engine::transport::Endpoint;
 use lambda_mcp::order_desk::seed::{self, demo};
 use lambda_mcp::order_desk::store::dynamo::DynamoStore;
+use lambda_mcp::order_desk::trust::TrustModel;
 use lambda_mcp::order_desk::{self, server_info};
 
 /// The served endpoint, as the tests call it.
@@ -118,6 +119,10 @@ pub struct Settings {
     pub endpoint: String,
     /// The order desk's table.
     pub table: String,
+    /// Who may see whose data (agent-assist unless a test says otherwise).
+    pub trust: TrustModel,
+    /// The Secrets Manager secret sealing cancellation confirmations (a per-process key when none).
+    pub confirmation_secret: Option<String>,
 }
 
 impl Settings {
@@ -141,14 +146,26 @@ impl Settings {
             max_batch: 50,
             observability: Observability { metrics: false, ..Observability::default() },
         };
-        Settings { config, endpoint: moto().to_owned(), table: seeded_table().await }
+        Settings {
+            config,
+            endpoint: moto().to_owned(),
+            table: seeded_table().await,
+            trust: TrustModel::AgentAssist,
+            confirmation_secret: None,
+        }
     }
 
     /// The endpoint serving the order desk over the DynamoDB table, as `main.rs` assembles it.
     pub fn app(self) -> App {
         let aws = Arc::new(AwsContext::new(aws_settings(&self.endpoint)));
-        let store = Arc::new(DynamoStore::new(aws.clone(), self.table));
-        app::endpoint(self.config, aws, server_info(), order_desk::registry(store))
+        let desk = order_desk::Settings {
+            table: self.table,
+            trust: self.trust,
+            confirmation_secret_id: self.confirmation_secret,
+        };
+        let guard = Arc::new(desk.guard(aws.clone()));
+        let store = Arc::new(DynamoStore::new(aws.clone(), desk.table));
+        app::endpoint(self.config, aws, server_info(), order_desk::registry_with(store, guard))
     }
 }
 
