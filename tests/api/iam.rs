@@ -8,7 +8,10 @@
 use serde_json::{Value, json};
 
 use crate::fault_server::{Fault, FaultServer};
-use crate::helpers::{KEY, Settings, call_tool, create_secret, data_set, moto, root, seed_table, unique};
+use crate::helpers::{
+    KEY, Settings, call_tool, cancel_confirmed, confirmation_token, create_secret, data_set, moto, root, seed_table,
+    unique,
+};
 use lambda_mcp::order_desk::store::OrderStatus;
 
 /// One authorisation DynamoDB makes: an action on the table or an index, for an item's partition.
@@ -142,16 +145,22 @@ async fn every_dynamodb_call_the_tools_make_is_allowed_by_the_policy() {
     let app = settings.app();
 
     let pending = first_in(OrderStatus::Pending);
-    let keyed = json!({"order_number": pending, "reason": "other", "idempotency_key": "iam-check-0001"});
+    let mut keyed = json!({"order_number": pending, "reason": "other", "idempotency_key": "iam-check-0001"});
+    let token = confirmation_token(&app, &keyed).await;
+    keyed["confirmation_token"] = json!(token);
     assert_eq!(call_tool(&app, "cancel_order", keyed.clone()).await["isError"], false, "claim, then a transaction");
     assert_eq!(call_tool(&app, "cancel_order", keyed).await["structuredContent"]["replayed"], true, "a replay");
-    let reused = json!({"order_number": pending, "reason": "payment_issue", "idempotency_key": "iam-check-0001"});
+    let reused = json!({"order_number": pending, "reason": "payment_issue", "idempotency_key": "iam-check-0001",
+                        "confirmation_token": token});
     assert_eq!(call_tool(&app, "cancel_order", reused).await["isError"], true, "a reused key");
-    let shipped =
-        json!({"order_number": first_in(OrderStatus::Shipped), "reason": "other", "idempotency_key": "iam-check-0002"});
-    assert_eq!(call_tool(&app, "cancel_order", shipped).await["isError"], true, "a claim released");
+    let late = json!({"order_number": pending, "reason": "other", "idempotency_key": "iam-check-0002",
+                      "confirmation_token": token});
+    assert_eq!(call_tool(&app, "cancel_order", late).await["isError"], true, "a claim released");
+    let shipped = json!({"order_number": first_in(OrderStatus::Shipped), "reason": "other"});
+    assert_eq!(call_tool(&app, "cancel_order", shipped).await["isError"], true, "a preview refused");
     let processing = json!({"order_number": first_in(OrderStatus::Processing), "reason": "other"});
-    assert_eq!(call_tool(&app, "cancel_order", processing).await["isError"], false, "no key: the transaction alone");
+    let done = cancel_confirmed(&app, processing, None).await;
+    assert_eq!(done["isError"], false, "no key: keyed by its confirmation");
     let email = data_set().customers[0].email.clone();
     call_tool(&app, "search_orders", json!({"email": email, "status": "pending"})).await;
     call_tool(&app, "get_customer", json!({"email": email})).await;

@@ -146,6 +146,14 @@ impl OrderStore for MemoryStore {
         })
     }
 
+    async fn completed_cancellation(&self, key: &str, fingerprint: &str) -> Result<Option<Order>, StoreError> {
+        let now = now_secs();
+        self.read("completed_cancellation", |state| {
+            let record = state.records.get(key).filter(|r| r.expires_at > now && r.fingerprint == fingerprint);
+            record.and_then(|r| r.result.clone())
+        })
+    }
+
     async fn cancel_order(&self, request: &CancelRequest) -> Result<CancelOutcome, StoreError> {
         let mut state = self.lock();
         state.calls.push("cancel_order");

@@ -117,6 +117,15 @@ pub trait OrderStore: Send + Sync + 'static {
         limit: usize,
     ) -> impl Future<Output = Result<OrderPage, StoreError>> + Send;
 
+    /// The order an earlier cancellation with idempotency `key` and the same arguments
+    /// (`fingerprint`) cancelled, while its record lasts: what a retry replays without asking
+    /// the customer again.
+    fn completed_cancellation(
+        &self,
+        key: &str,
+        fingerprint: &str,
+    ) -> impl Future<Output = Result<Option<Order>, StoreError>> + Send;
+
     /// Cancels an order that is still pending or processing, exactly once per idempotency key.
     fn cancel_order(&self, request: &CancelRequest) -> impl Future<Output = Result<CancelOutcome, StoreError>> + Send;
 }

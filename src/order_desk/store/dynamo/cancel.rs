@@ -138,6 +138,23 @@ impl DynamoStore {
         }
     }
 
+    /// The result a completed, unexpired record for `key` holds, when its arguments matched.
+    pub(super) async fn completed_record(&self, key: &str, fingerprint: &str) -> Result<Option<Order>, StoreError> {
+        let mut get = self.client().await.get_item().table_name(&self.table).consistent_read(true);
+        for (name, value) in record_key(key) {
+            get = get.key(name, value);
+        }
+        let Some(record) = get.send().await.map_err(|e| sdk_error(&e))?.item else { return Ok(None) };
+        let text = |name: &str| record.get(name).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+        let expires = record.get(TTL_ATTRIBUTE).and_then(|v| v.as_n().ok()).and_then(|n| n.parse::<u64>().ok());
+        if text("state") != "completed" || text("fingerprint") != fingerprint || expires.is_none_or(|t| t < now_secs())
+        {
+            return Ok(None);
+        }
+        let order = serde_json::from_str::<Order>(&text("result")).ok().filter(|order| order.check().is_ok());
+        order.map(Some).ok_or_else(|| StoreError::Rejected("an idempotency record holds an unreadable result".into()))
+    }
+
     async fn existing_record(&self, key: &str, fingerprint: &str) -> Result<CancelOutcome, StoreError> {
         let mut get = self.client().await.get_item().table_name(&self.table).consistent_read(true);
         for (name, value) in record_key(key) {

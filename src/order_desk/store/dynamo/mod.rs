@@ -111,6 +111,10 @@ impl OrderStore for DynamoStore {
         self.query_customer_orders_in_status(email, status, limit).await
     }
 
+    async fn completed_cancellation(&self, key: &str, fingerprint: &str) -> Result<Option<Order>, StoreError> {
+        self.completed_record(key, fingerprint).await
+    }
+
     async fn cancel_order(&self, request: &CancelRequest) -> Result<CancelOutcome, StoreError> {
         self.cancel(request).await
     }

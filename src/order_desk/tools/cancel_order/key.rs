@@ -24,6 +24,24 @@ pub(super) fn digest(parts: &[&str]) -> String {
     hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The idempotency key and fingerprint an explicit key or the session gives `params` (for the
+/// caller and, in customer-bound deployments, the verified `owner`); `None` without either.
+pub(super) fn scoped_key(
+    params: &CancelOrderParams,
+    caller: &str,
+    session: Option<&str>,
+    owner: Option<&str>,
+) -> Option<(String, String)> {
+    let (reason, order, owner) = (params.reason.as_str(), params.order_number.as_str(), owner.unwrap_or_default());
+    match (&params.idempotency_key, session) {
+        (Some(key), _) => Some((format!("key:{}", digest(&[caller, owner, order, key])), digest(&[order, reason]))),
+        (None, Some(session)) => {
+            Some((format!("session:{}", digest(&[caller, owner, session, order])), digest(&[order])))
+        }
+        (None, None) => None,
+    }
+}
+
 /// The store request for `params`, confirmed by `confirmed`, from `caller` in `session`,
 /// restricted to `owner`'s orders in customer-bound deployments.
 pub(super) fn request(
@@ -35,11 +53,10 @@ pub(super) fn request(
 ) -> CancelRequest {
     let reason = params.reason.as_str();
     let order = params.order_number.as_str();
-    let (key, fingerprint) = match (&params.idempotency_key, session) {
-        (Some(key), _) => (format!("key:{}", digest(&[caller, order, key])), digest(&[order, reason])),
-        (None, Some(session)) => (format!("session:{}", digest(&[caller, session, order])), digest(&[order])),
-        (None, None) => (format!("confirmation:{}", digest(&[caller, &confirmed.proof])), digest(&[order])),
-    };
+    let (key, fingerprint) = scoped_key(params, caller, session, owner).unwrap_or_else(|| {
+        let owner = owner.unwrap_or_default();
+        (format!("confirmation:{}", digest(&[caller, owner, &confirmed.proof])), digest(&[order]))
+    });
     CancelRequest {
         order_number: order.to_owned(),
         reason: reason.into(),
@@ -110,8 +127,13 @@ mod tests {
     #[test]
     fn without_key_or_session_the_confirmation_keys_the_cancellation() {
         let a = request(&params(None, CancelReason::Other), "key-1", None, Some("jane@example.com"), &confirmed("t"));
-        let again = request(&params(None, CancelReason::Other), "key-1", None, None, &confirmed("t"));
-        let other = request(&params(None, CancelReason::Other), "key-1", None, None, &confirmed("u"));
+        let again =
+            request(&params(None, CancelReason::Other), "key-1", None, Some("jane@example.com"), &confirmed("t"));
+        let other =
+            request(&params(None, CancelReason::Other), "key-1", None, Some("jane@example.com"), &confirmed("u"));
+        let elsewhere =
+            request(&params(None, CancelReason::Other), "key-1", None, Some("joe@example.com"), &confirmed("t"));
+        assert_ne!(a.idempotency_key, elsewhere.idempotency_key, "scoped to the verified customer");
         assert!(a.idempotency_key.as_deref().unwrap().starts_with("confirmation:"));
         assert_eq!(a.idempotency_key, again.idempotency_key, "a retry with the same token replays");
         assert_ne!(a.idempotency_key, other.idempotency_key);

@@ -178,7 +178,12 @@ NOT: To look an order up, use `get_order` or `search_orders`. Not for returns of
         let confirmed = match confirm::step(&params, ctx, &key, owner, now)? {
             Step::Confirmed(confirmed) => confirmed,
             Step::Declined(confirmation) => return Ok(confirm::declined(&params, &confirmation, ctx.lang)),
-            Step::Ask => return self.ask(&params, ctx, &key, owner, now).await,
+            Step::Ask => {
+                if let Some(order) = self.completed(&params, ctx, owner).await? {
+                    return Ok(answer(order, true, ctx.lang));
+                }
+                return self.ask(&params, ctx, &key, owner, now).await;
+            }
         };
         let request = key::request(&params, &ctx.caller.id, ctx.session_id.as_deref(), owner, &confirmed);
         let outcome = self.store.cancel_order(&request).await.map_err(|e| store_failure(&e, ctx.lang))?;
@@ -203,6 +208,20 @@ NOT: To look an order up, use `get_order` or `search_orders`. Not for returns of
 }
 
 impl<S: OrderStore> CancelOrder<S> {
+    /// The cancellation an earlier confirmed call with the same idempotency key (explicit, or the
+    /// conversation's) completed: a retry replays it instead of asking again.
+    async fn completed(
+        &self,
+        params: &CancelOrderParams,
+        ctx: &CallContext,
+        owner: Option<&str>,
+    ) -> Result<Option<Order>, ToolError> {
+        let Some((key, fingerprint)) = key::scoped_key(params, &ctx.caller.id, ctx.session_id.as_deref(), owner) else {
+            return Ok(None);
+        };
+        self.store.completed_cancellation(&key, &fingerprint).await.map_err(|e| store_failure(&e, ctx.lang))
+    }
+
     /// The first step: the order (the customer's own, in customer-bound deployments) and, when
     /// it can be cancelled, the confirmation to ask for.
     async fn ask(

@@ -57,8 +57,12 @@ async fn a_pending_order_is_cancelled_once_and_a_retry_replays() {
     assert_eq!(first.outcome, CallOutcome::Ok, "{}", first.text());
     assert!(first.text().starts_with(&format!("Order #{number} is now **cancelled**")), "{}", first.text());
     assert_eq!(first.result["structuredContent"]["replayed"], false);
+    // A retry with the same key replays without asking again; without it, the order is cancelled.
     let again = call(&tools, "cancel_order", args, &context(Lang::En)).await;
-    assert!(again.is_error() && again.text().contains("already cancelled"), "a new preview: {}", again.text());
+    assert_eq!(again.result["structuredContent"]["replayed"], true, "{}", again.text());
+    let mut other_key = json!({"order_number": number, "reason": "customer_request", "idempotency_key": "other-key-1"});
+    let fresh = call(&tools, "cancel_order", other_key.take(), &context(Lang::En)).await;
+    assert!(fresh.is_error() && fresh.text().contains("already cancelled"), "{}", fresh.text());
     let order = call(&tools, "get_order", json!({"order_number": number}), &context(Lang::En)).await;
     assert_eq!(order.result["structuredContent"]["status"], "cancelled");
 }
@@ -183,7 +187,7 @@ async fn a_key_used_for_other_arguments_or_still_held_changes_nothing() {
     let first = json!({"order_number": number, "reason": "customer_request", "idempotency_key": "shared-key-1"});
     confirm_and_cancel(&tools, first, &context(Lang::En)).await;
     let pending = order_in(OrderStatus::Processing).number.clone();
-    let held_key = format!("key:{}", digest(&["key-1", &pending, "held-key-01"]));
+    let held_key = format!("key:{}", digest(&["key-1", "", &pending, "held-key-01"]));
     store.hold_key(&held_key, &digest(&[&pending, "other"]));
     let held = json!({"order_number": pending, "reason": "other", "idempotency_key": "held-key-01"});
     let busy = confirm_and_cancel(&tools, held, &context(Lang::En)).await;
