@@ -89,7 +89,9 @@ export async function getOrderChecks(call) {
 }
 
 // The four tools of the order desk: list, search, profile, cancel (idempotent), refused cancel.
-// cancel_order really cancels MCP_CANCEL_ORDER. The call carries a fixed idempotency key, so after
+// cancel_order really cancels MCP_CANCEL_ORDER: the first client to do so gets a preview with a
+// confirmation token and repeats the call with it (later clients replay through the key at once).
+// The call carries a fixed idempotency key, so after
 // an earlier run or another client it replays the first result: the first call must say `replayed`
 // as MCP_CANCEL_FIRST_REPLAYED says (`false` or `true`; either when unset), the immediate repeat
 // must say replayed: true with the same cancelled_at.
@@ -113,8 +115,15 @@ export async function orderDeskChecks(call, toolNames) {
   report(!customer.isError && name === customerName, `tools/call get_customer(email=${customerEmail}) structuredContent.name == '${customerName}'`, `name=${JSON.stringify(name)}; ${summary(customer)}`);
 
   const args = { order_number: cancelOrder, reason: 'customer_request', idempotency_key: cancelKey };
-  const first = await call('cancel_order', args);
-  const sc1 = structured(first);
+  let first = await call('cancel_order', args);
+  let sc1 = structured(first);
+  if (sc1.status === 'confirmation_required') {
+    const token = sc1.confirmation_token;
+    report(!first.isError && typeof token === 'string' && textOf(first).includes(token) && textOf(first).includes('Nothing has been cancelled yet'),
+      `tools/call cancel_order(${cancelOrder}) first asks for confirmation and cancels nothing`, summary(first));
+    first = await call('cancel_order', { ...args, confirmation_token: token });
+    sc1 = structured(first);
+  }
   const want = FIRST_REPLAYED === undefined ? 'either value' : `replayed=${FIRST_REPLAYED}`;
   report(!first.isError && sc1.status === 'cancelled' && String(sc1.order_number) === cancelOrder
     && (FIRST_REPLAYED === undefined || sc1.replayed === FIRST_REPLAYED), `tools/call cancel_order(${cancelOrder}, key ${cancelKey}) -> cancelled, ${want}`,

@@ -14,7 +14,8 @@
 #   MCP_SHIPPED_ORDER  a shipped order, which cancel_order must refuse (default 1000001)
 #   MCP_CANCEL_FIRST_REPLAYED  `false` or `true`: what the first cancel_order must say (unset: either)
 #
-# cancel_order really cancels MCP_CANCEL_ORDER. The call carries a fixed idempotency key, so after
+# cancel_order really cancels MCP_CANCEL_ORDER: the first client to do so gets a preview with a
+# confirmation token and repeats the call with it. The call carries a fixed idempotency key, so after
 # an earlier run or another client it replays the first result: the first call must say `replayed`
 # as MCP_CANCEL_FIRST_REPLAYED says (either when unset), the immediate repeat must say
 # replayed: true with the same cancelled_at.
@@ -172,6 +173,20 @@ fi
 # 6. cancel_order with an idempotency key (a replay after an earlier run or client), then the same call again
 cancel_args=$(args_json order_number "$cancel_order" reason customer_request idempotency_key "$cancel_key")
 inspect cancel1 --method tools/call --tool-name cancel_order --tool-args-json "$cancel_args" --header "x-api-key: $key"
+status=$(query "$out" 'j.result.structuredContent.status')
+if [ "$status" = confirmation_required ]; then
+  # The first client to cancel: a preview with a token, then the call with it (later clients send
+  # the same key and get the completed cancellation replayed at once).
+  token=$(query "$out" 'j.result.structuredContent.confirmation_token')
+  text=$(query "$out" 'text(j.result)')
+  if [ "$rc" = 0 ] && [ -n "$token" ] && [[ "$text" == *"Nothing has been cancelled yet"* ]]; then
+    report 0 "tools/call cancel_order($cancel_order) first asks for confirmation and cancels nothing" "exit 0"
+  else
+    report 1 "tools/call cancel_order($cancel_order) first asks for confirmation and cancels nothing" "exit $rc, stdout: $(clip <"$out")"
+  fi
+  confirmed_args=$(args_json order_number "$cancel_order" reason customer_request idempotency_key "$cancel_key" confirmation_token "$token")
+  inspect cancel1 --method tools/call --tool-name cancel_order --tool-args-json "$confirmed_args" --header "x-api-key: $key"
+fi
 is_error=$(query "$out" 'j.result.isError === true')
 status=$(query "$out" 'j.result.structuredContent.status')
 sc_order=$(query "$out" 'String(j.result.structuredContent.order_number)')

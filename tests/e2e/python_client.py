@@ -12,9 +12,14 @@ Environment:
   MCP_CANCEL_KEY     idempotency key for that cancellation (default e2e-cancel-<MCP_CANCEL_ORDER>)
   MCP_SHIPPED_ORDER  a shipped order, which cancel_order must refuse (default 1000001)
   MCP_CANCEL_FIRST_REPLAYED  `false` or `true`: what the first cancel_order must say (unset: either)
+  MCP_ELICIT_ORDER   mcp 2.x: a pending order cancelled through elicitation (default 1002990)
+  MCP_DECLINE_ORDER  mcp 2.x: a pending order whose elicitation is declined (default 1002991)
   MCP_TIMEOUT        seconds allowed for each network step (default 20)
 
-cancel_order really cancels MCP_CANCEL_ORDER (the data is changed). The call carries a fixed
+cancel_order really cancels MCP_CANCEL_ORDER (the data is changed): the first client to do so gets
+a preview with a confirmation token and repeats the call with it (the two-step form the server
+enforces; later clients replay through the key at once). With mcp 2.x, MCP_ELICIT_ORDER is
+cancelled through elicitation and MCP_DECLINE_ORDER declined. The call carries a fixed
 idempotency key, so running this client again (or after another client of tests/e2e/) replays the
 first result: the first call must say `replayed` as MCP_CANCEL_FIRST_REPLAYED says (false on
 freshly seeded data, true after another client; either when unset), the immediate repeat must
@@ -63,6 +68,8 @@ CANCEL_ORDER = os.environ.get("MCP_CANCEL_ORDER") or "1002783"
 CANCEL_KEY = os.environ.get("MCP_CANCEL_KEY") or f"e2e-cancel-{CANCEL_ORDER}"
 SHIPPED_ORDER = os.environ.get("MCP_SHIPPED_ORDER") or "1000001"
 FIRST_REPLAYED = {"true": True, "false": False}.get(os.environ.get("MCP_CANCEL_FIRST_REPLAYED", ""))
+ELICIT_ORDER = os.environ.get("MCP_ELICIT_ORDER") or "1002990"
+DECLINE_ORDER = os.environ.get("MCP_DECLINE_ORDER") or "1002991"
 TIMEOUT = float(os.environ.get("MCP_TIMEOUT", "20"))
 EXPECTED_SERVER_NAME = "lambda-mcp"
 TOOL = "get_order"
@@ -237,6 +244,16 @@ async def order_desk_checks(session: Any, tool_names: list[str]) -> None:
     args = {"order_number": CANCEL_ORDER, "reason": "customer_request", "idempotency_key": CANCEL_KEY}
     first = await call(session, "cancel_order", args)
     sc1 = first.get("structuredContent") if isinstance(first.get("structuredContent"), dict) else {}
+    if sc1.get("status") == "confirmation_required":
+        # The first client to cancel: a preview with a token, then the call with it. Later ones
+        # send the same key and get the completed cancellation replayed at once.
+        token = sc1.get("confirmation_token")
+        report(first.get("isError", False) is False and isinstance(token, str) and token in text_of(first)
+               and "Nothing has been cancelled yet" in text_of(first),
+               f"tools/call cancel_order({CANCEL_ORDER}) first asks for confirmation and cancels nothing",
+               summary(first))
+        first = await call(session, "cancel_order", {**args, "confirmation_token": token})
+        sc1 = first.get("structuredContent") if isinstance(first.get("structuredContent"), dict) else {}
     want = "either value" if FIRST_REPLAYED is None else f"replayed={FIRST_REPLAYED!r}"
     report(first.get("isError", False) is False and sc1.get("status") == "cancelled"
            and str(sc1.get("order_number")) == CANCEL_ORDER
@@ -354,6 +371,52 @@ async def mcp2_modern_era_checks(api: Api) -> None:
                f"{what}: tools/call {TOOL}({MISSING}) (missing order) is a tool error with a text", summary(missing))
 
 
+async def mcp2_elicitation_checks(api: Api) -> None:
+    """A cancellation confirmed through elicitation (2026-07-28): mcp 2.x's Client with an
+    `elicitation_callback` declares the capability, the server answers the first call with
+    `input_required` (an elicitation naming the order and its total, and a sealed requestState),
+    the client shows it to the callback (standing in for the user) and retries with the answer.
+    Declined: nothing changes. Accepted: the order is cancelled (or, on a second run against the
+    same table, the first run's cancellation is replayed through its idempotency key)."""
+    from mcp.client.client import Client
+    from mcp_types import ElicitResult
+
+    import httpx2
+
+    for order, yes in ((DECLINE_ORDER, False), (ELICIT_ORDER, True)):
+        asked: list[Any] = []
+
+        async def user(context: Any, params: Any, yes: bool = yes, asked: list[Any] = asked) -> Any:
+            asked.append(params)
+            return ElicitResult(action="accept", content={"confirm": True}) if yes else ElicitResult(action="decline")
+
+        args: dict[str, Any] = {"order_number": order, "reason": "customer_request"}
+        if yes:
+            args["idempotency_key"] = f"e2e-elicit-{order}"
+        what = f"mcp2 Client elicitation: cancel_order({order}) {'accepted' if yes else 'declined'}"
+        try:
+            with anyio.fail_after(TIMEOUT * 5):
+                async with httpx2.AsyncClient(headers={"x-api-key": KEY}, timeout=httpx2.Timeout(TIMEOUT)) as http:
+                    transport = api._sh.streamable_http_client(URL, http_client=http)
+                    async with Client(transport, mode="2026-07-28", cache=None, elicitation_callback=user) as client:
+                        result = wire(await client.call_tool("cancel_order", args))
+                        after = wire(await client.call_tool("get_order", {"order_number": order}))
+        except BaseException as exc:  # noqa: BLE001
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            report(False, what, describe_all(exc))
+            continue
+        sc = result.get("structuredContent") if isinstance(result.get("structuredContent"), dict) else {}
+        status = (after.get("structuredContent") or {}).get("status")
+        message = getattr(asked[0], "message", "") if asked else ""
+        if yes:
+            replayed = not asked and sc.get("replayed") is True
+            ok = sc.get("status") == "cancelled" and status == "cancelled" and (order in message or replayed)
+        else:
+            ok = bool(asked) and order in message and sc.get("status") == "not_cancelled" and status != "cancelled"
+        report(ok, what, f"asked {len(asked)} time(s): {clip(message, 100)!r}; order now {status!r}; {summary(result)}")
+
+
 async def unauthenticated_checks(api: Api) -> None:
     # 1. Through the SDK: initialize without the key must fail (not hang, not succeed).
     outcome: str
@@ -433,6 +496,7 @@ async def main() -> int:
     await authenticated_checks(api)
     if api.major >= 2 and os.environ.get("MCP_SKIP_AUTO_MODE") != "1":
         await mcp2_modern_era_checks(api)
+        await mcp2_elicitation_checks(api)
     await unauthenticated_checks(api)
     note(f"{failures} check(s) failed" if failures else "all checks passed")
     return 1 if failures else 0

@@ -27,7 +27,9 @@
 #
 # Every client checks tools/list (exactly search_orders, get_order, get_customer, cancel_order),
 # get_order, search_orders and get_customer by email, and cancel_order. cancel_order CHANGES THE
-# DATA: the first client really cancels MCP_CANCEL_ORDER; it and the later clients send the same
+# DATA: the first client really cancels MCP_CANCEL_ORDER (a preview, then the call with its
+# confirmation token; mcp 2.x also cancels one order through elicitation and declines another);
+# it and the later clients send the same
 # idempotency key (MCP_CANCEL_KEY), so they get the first result replayed (replayed: true) rather
 # than an error, which shows retries across clients are idempotent. Run against seeded demo data;
 # with MCP_FRESH_DATA=1 the first call is also checked to be the one that cancelled.
