@@ -16,7 +16,7 @@ use lambda_mcp::order_desk::{self, server_info};
 use serde_json::{Value, json};
 
 use crate::fault_server::{Fault, FaultServer};
-use crate::helpers::{App, Settings, aws_settings, call_tool, fresh_app, moto, text_of};
+use crate::helpers::{App, Settings, aws_settings, call_tool, confirmation_token, fresh_app, moto, text_of};
 
 /// The documented default lease.
 const DEFAULT_LEASE: u64 = 30;
@@ -84,7 +84,10 @@ async fn lease_until(table: &str, key: &str) -> u64 {
 
 #[tokio::test]
 async fn a_lease_left_by_a_dead_invocation_blocks_until_it_expires_then_is_taken_over() {
-    let (app, table) = fresh_app().await;
+    let (_, table) = fresh_app().await;
+    // The same caller as the invocation that dies (auth off): idempotency keys and confirmations
+    // are scoped to their caller.
+    let app = app_over(&table, moto(), None).await;
     let pending: Vec<String> = crate::helpers::data_set()
         .orders
         .iter()
@@ -94,13 +97,17 @@ async fn a_lease_left_by_a_dead_invocation_blocks_until_it_expires_then_is_taken
         .collect();
 
     // The default lease, as a real claim writes it: 30 s.
-    let args = json!({"order_number": pending[1], "reason": "other", "idempotency_key": "lease-default-0001"});
+    // Each call carries the customer's confirmation (the token of a preview): it goes straight to
+    // the claim.
+    let mut args = json!({"order_number": pending[1], "reason": "other", "idempotency_key": "lease-default-0001"});
+    args["confirmation_token"] = json!(confirmation_token(&app, &args).await);
     let (until, claimed_at) = die_after_claiming(&table, None, args).await;
     let lease = until - claimed_at;
     assert!((DEFAULT_LEASE..=DEFAULT_LEASE + 1).contains(&lease), "a {lease} s lease (expected {DEFAULT_LEASE} s)");
 
     // A short lease, live: it blocks while it lasts, then a retry takes it over.
-    let args = json!({"order_number": pending[0], "reason": "other", "idempotency_key": "lease-short-0001"});
+    let mut args = json!({"order_number": pending[0], "reason": "other", "idempotency_key": "lease-short-0001"});
+    args["confirmation_token"] = json!(confirmation_token(&app, &args).await);
     let (until, _) = die_after_claiming(&table, Some(SHORT_LEASE), args.clone()).await;
     let busy = call_tool(&app, "cancel_order", args.clone()).await;
     assert!(now_secs() <= until, "the machine took longer than the lease to make the retry; nothing was tested");

@@ -2,8 +2,8 @@
 
 mod auth;
 mod auth_server;
-mod cognito;
 mod clean_answers;
+mod cognito;
 mod confirmation;
 mod corpus;
 mod cors;
@@ -14,9 +14,9 @@ mod faults;
 mod get_order;
 mod helpers;
 mod iam;
+mod idempotency;
 mod key_modes;
 mod leases;
-mod idempotency;
 mod logs;
 mod metrics;
 mod modern;
