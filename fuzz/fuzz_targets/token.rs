@@ -17,8 +17,18 @@ const KEYS: &str = r#"{"keys":[{"kty":"EC","crv":"P-256","kid":"fuzz-key","use":
   "x":"7KEoNhhDxmoaZdoN7NPv_8lGYMKOuFSQoiC-EHIGixA","y":"wm3Awe-pAKFREE0lUBtI07MeCoiR-cOaJ6sAWUhZAbo"}]}"#;
 /// 2027-01-15, so claims with plausible times get past the clock checks.
 const NOW: f64 = 1_800_000_000.0;
-const REASONS: &[&str] =
-    &["malformed", "too_large", "algorithm", "unknown_key", "signature", "expired", "not_yet_valid", "issuer", "audience", "not_access_token"];
+const REASONS: &[&str] = &[
+    "malformed",
+    "too_large",
+    "algorithm",
+    "unknown_key",
+    "signature",
+    "expired",
+    "not_yet_valid",
+    "issuer",
+    "audience",
+    "not_access_token",
+];
 
 fuzz_target!(|data: &[u8]| {
     let Ok(token) = std::str::from_utf8(data) else { return };

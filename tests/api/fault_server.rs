@@ -49,7 +49,14 @@ pub type Hook = Arc<dyn Fn(String, String) -> Pin<Box<dyn Future<Output = Verdic
 
 /// The operation a request names in `X-Amz-Target` (`DynamoDB_20120810.PutItem` -> `PutItem`).
 fn operation(request: &[u8], body_at: usize) -> String {
-    target(&request[..body_at]).rsplit('.').next().unwrap_or_default().to_owned()
+    let head = String::from_utf8_lossy(&request[..body_at]).to_ascii_lowercase();
+    let original = String::from_utf8_lossy(&request[..body_at]).into_owned();
+    head.lines()
+        .position(|l| l.starts_with("x-amz-target:"))
+        .and_then(|i| original.lines().nth(i))
+        .and_then(|l| l.split_once(':'))
+        .map(|(_, v)| v.trim().rsplit('.').next().unwrap_or_default().to_owned())
+        .unwrap_or_default()
 }
 
 /// The role ARN an [`Fault::AccessDenied`] message names.

@@ -1,9 +1,7 @@
 //! The idempotency lease of `cancel_order`, live: an invocation claims a key and dies before it
 //! finishes (its DynamoDB connection goes silent after the claim, then the invocation is dropped,
 //! as Lambda does to a function past its timeout). The lease it wrote blocks duplicates while it
-//! lasts, expires, and is then taken over by a retry that does the cancellation. Each call carries
-//! the `confirmation_token` of a preview, as a client sends it once the customer said yes; every
-//! app here runs with authentication off, so the caller the key is scoped to is the same.
+//! lasts, expires, and is then taken over by a retry that does the cancellation.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -87,6 +85,8 @@ async fn lease_until(table: &str, key: &str) -> u64 {
 #[tokio::test]
 async fn a_lease_left_by_a_dead_invocation_blocks_until_it_expires_then_is_taken_over() {
     let (_, table) = fresh_app().await;
+    // The same caller as the invocation that dies (auth off): idempotency keys and confirmations
+    // are scoped to their caller.
     let app = app_over(&table, moto(), None).await;
     let pending: Vec<String> = crate::helpers::data_set()
         .orders
@@ -97,6 +97,8 @@ async fn a_lease_left_by_a_dead_invocation_blocks_until_it_expires_then_is_taken
         .collect();
 
     // The default lease, as a real claim writes it: 30 s.
+    // Each call carries the customer's confirmation (the token of a preview): it goes straight to
+    // the claim.
     let mut args = json!({"order_number": pending[1], "reason": "other", "idempotency_key": "lease-default-0001"});
     args["confirmation_token"] = json!(confirmation_token(&app, &args).await);
     let (until, claimed_at) = die_after_claiming(&table, None, args).await;
