@@ -193,9 +193,10 @@ class RuntimeApi:
             conn.close()
 
     def trace_id(self, request_id):
-        """The Lambda-Runtime-Trace-Id handed over with an event: one fixed value here (a subclass
-        may give each invocation its own, as Lambda does)."""
-        return "Root=1-00000000-000000000000000000000000;Sampled=0"
+        """The Lambda-Runtime-Trace-Id handed over with an event: a new one per invocation, as
+        Lambda sends (a fixed one hid lambda_runtime's per-invocation setenv leak from the
+        benchmark). bench/guard uses a fixed-width sequence instead, to count instructions."""
+        return f"Root=1-{int(time.time()):08x}-{os.urandom(12).hex()};Parent={os.urandom(8).hex()};Sampled=0"
 
     def invoke(self, request_id, event, timeout=30):
         """Queues one event and waits for its answer: (seconds from hand-over to response, the

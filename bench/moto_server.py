@@ -9,8 +9,10 @@ DynamoDB or Secrets Manager call on loopback, which real AWS endpoints do not ad
 """
 import os
 import runpy
+import selectors
 import socket
 import sys
+import types
 
 import werkzeug.serving
 
@@ -23,6 +25,36 @@ def setup(self):
 
 
 werkzeug.serving.WSGIRequestHandler.setup = setup
+
+
+# Werkzeug's development server ends every response with `Connection: close`, so each DynamoDB or
+# Secrets Manager call of the function opened a new TCP connection: ten more system calls and
+# hyper's connection set-up on every tool call, which real AWS endpoints (keep-alive) do not cost.
+# The function's requests always carry Content-Length and moto reads whole bodies, so the
+# connection can stay open, as HTTP/1.1 allows; Werkzeug's drain of unread request bytes after
+# each response (which would swallow the next request on a kept connection) is skipped.
+_send_header = werkzeug.serving.WSGIRequestHandler.send_header
+
+
+def send_header(self, keyword, value):
+    if keyword.lower() == "connection" and value.lower() == "close" and self.headers.get("Content-Length"):
+        return
+    _send_header(self, keyword, value)
+
+
+class _NoDrainSelector:
+    def register(self, *args):
+        pass
+
+    def select(self, timeout=None):
+        return []
+
+    def close(self):
+        pass
+
+
+werkzeug.serving.WSGIRequestHandler.send_header = send_header
+werkzeug.serving.selectors = types.SimpleNamespace(DefaultSelector=_NoDrainSelector, EVENT_READ=selectors.EVENT_READ)
 
 
 # moto 5.2's Query sorts every item of the table (Table.all_items) before it looks at the key
