@@ -11,7 +11,7 @@ use lambda_mcp::order_desk::{self, store::dynamo::DynamoStore};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
-    lambda_http::tracing::init_default_subscriber();
+    lambda_mcp::engine::logging::init();
     let invalid = |error: &dyn std::fmt::Display| tracing::error!(%error, "invalid configuration");
     let config = Config::from_env().inspect_err(|e| invalid(e))?;
     if config.auth.is_off() {

@@ -11,12 +11,14 @@
 //!   localised texts.
 //! - [`aws`]: lazily built AWS SDK configuration with bounded timeouts and retries.
 //! - [`config`]: the engine's settings, read from the environment.
+//! - [`logging`]: the log subscriber: one flat line per event, the runtime crates held at `INFO`.
 //! - [`app`]: assembles an endpoint from settings and a product's server info and tools.
 
 pub mod app;
 pub mod auth;
 pub mod aws;
 pub mod config;
+pub mod logging;
 pub mod protocol;
 pub mod tools;
 pub mod transport;

@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use lambda_http::Request;
+use lambda_mcp::engine::logging::{Filter, FlatSubscriber, Format, LineSink};
 use serde_json::{Map, Value, json};
 use tracing::instrument::WithSubscriber;
 
@@ -339,17 +340,13 @@ fn log_problems(case: &Case, logs: &str, secrets: &[&str]) -> Vec<String> {
     out
 }
 
-/// The JSON logger of one case, writing into `logs`.
+/// The logger of one case: the function's own subscriber, JSON lines as with
+/// `AWS_LAMBDA_LOG_FORMAT=JSON`, writing into `logs`.
 fn case_logger(logs: &Captured) -> tracing::Dispatch {
-    let subscriber = tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(tracing_subscriber::EnvFilter::new("info"))
-        .with_writer(logs.clone())
-        .finish();
-    tracing::Dispatch::new(subscriber)
+    tracing::Dispatch::new(FlatSubscriber::new(Filter::default(), Format::Json, logs.clone()))
 }
 
-/// A `MakeWriter` that appends every log line to a shared buffer.
+/// A log sink that appends every line to a shared buffer.
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
 
@@ -359,22 +356,9 @@ impl Captured {
     }
 }
 
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
+impl LineSink for Captured {
+    fn write_line(&self, line: &[u8]) {
+        self.0.lock().unwrap().extend_from_slice(line);
     }
 }
 

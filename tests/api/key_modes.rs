@@ -69,7 +69,7 @@ async fn the_log_line_names_the_key_and_never_holds_it() {
     let logs = captured();
     let lines: Vec<Value> =
         logs.lines().filter(|l| l.contains("request handled")).map(|l| serde_json::from_str(l).unwrap()).collect();
-    let field = |i: usize, f: &str| lines[i]["fields"][f].clone();
+    let field = |i: usize, f: &str| lines[i][f].clone();
     assert_eq!((field(0, "caller"), field(0, "auth")), (json!("ops"), json!("header")));
     assert_eq!((field(1, "caller"), field(1, "auth")), (json!("moveo"), json!("url")));
     assert_eq!((field(2, "status"), field(2, "auth_failure")), (json!(404), json!("bad_url_key")));

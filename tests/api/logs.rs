@@ -3,12 +3,11 @@
 //! name or an ARN (docs/reliability-and-security.md, "Logs").
 
 use std::cell::RefCell;
-use std::io::Write;
 use std::sync::Once;
 
 use lambda_mcp::engine::config::AuthSettings;
+use lambda_mcp::engine::logging::{Filter, FlatSubscriber, Format, LineSink};
 use serde_json::json;
-use tracing_subscriber::fmt::MakeWriter;
 
 use crate::fault_server::{DENIED_ROLE_ARN, Fault, FaultServer};
 use crate::helpers::{KEY, ORDER, Settings, app, call_tool, create_secret, post, send, unique};
@@ -22,32 +21,19 @@ thread_local! {
 #[derive(Clone, Copy)]
 struct ThreadCapture;
 
-impl Write for ThreadCapture {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        CAPTURE.with(|c| c.borrow_mut().as_mut().map(|buffer| buffer.extend_from_slice(bytes)));
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+impl LineSink for ThreadCapture {
+    fn write_line(&self, line: &[u8]) {
+        CAPTURE.with(|c| c.borrow_mut().as_mut().map(|buffer| buffer.extend_from_slice(line)));
     }
 }
 
-impl<'a> MakeWriter<'a> for ThreadCapture {
-    type Writer = ThreadCapture;
-
-    fn make_writer(&'a self) -> ThreadCapture {
-        *self
-    }
-}
-
-/// One process-wide JSON subscriber (tracing caches callsite interest globally, so a scoped one
-/// can miss events when other tests run in parallel); each test reads only its own thread.
+/// One process-wide subscriber, the one the function installs, writing JSON as with
+/// `AWS_LAMBDA_LOG_FORMAT=JSON` (tracing caches callsite interest globally, so a scoped one can
+/// miss events when other tests run in parallel); each test reads only its own thread.
 pub(crate) fn capture_logs() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
-        let subscriber =
-            tracing_subscriber::fmt().json().with_max_level(tracing::Level::INFO).with_writer(ThreadCapture).finish();
+        let subscriber = FlatSubscriber::new(Filter::default(), Format::Json, ThreadCapture);
         tracing::subscriber::set_global_default(subscriber).expect("no other global subscriber in the tests");
     });
     CAPTURE.with(|c| *c.borrow_mut() = Some(Vec::new()));
@@ -74,13 +60,11 @@ async fn logs_carry_one_line_per_request_and_no_keys_or_customer_data() {
     let lines: Vec<serde_json::Value> =
         text.lines().filter(|l| l.contains("request handled")).map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 5, "one line per request:\n{text}");
-    assert!(
-        lines.iter().any(|l| l["fields"]["tool"] == "get_order"
-            && l["fields"]["outcome"] == "ok"
-            && l["fields"]["caller"] == "key-1"),
-        "{text}"
-    );
-    assert!(lines.iter().all(|l| l["fields"]["latency_ms"].is_number() && l["fields"]["status"].is_number()));
+    assert!(lines.iter().any(|l| l["tool"] == "get_order" && l["outcome"] == "ok" && l["caller"] == "key-1"), "{text}");
+    assert!(lines.iter().all(|l| l["latency_ms"].is_number() && l["status"].is_number()), "{text}");
+    for line in text.lines().filter(|l| l.contains("request handled")) {
+        assert_eq!(line.matches("\"status\":").count(), 1, "each field once: {line}");
+    }
     for secret in [KEY, "wrong-key-attempt-1234", "another-wrong-token-5678", email.as_str(), name.as_str()] {
         assert!(!text.contains(secret), "`{secret}` reached the logs:\n{text}");
     }
@@ -110,14 +94,14 @@ async fn the_w3c_trace_context_from_meta_or_headers_joins_the_line() {
 
     let lines = handled_lines();
     assert_eq!(lines.len(), 3);
-    let field = |i: usize, name: &str| lines[i]["fields"][name].clone();
+    let field = |i: usize, name: &str| lines[i][name].clone();
     assert_eq!(field(0, "trace_id"), "0af7651916cd43dd8448eb211c80319c");
     assert_eq!((field(0, "trace_source"), field(0, "tracestate")), (json!("header"), json!("vendor=abc")));
     assert_eq!(field(0, "trace_sampled"), false);
     assert_eq!(field(1, "trace_id"), "4bf92f3577b34da6a3ce929d0e0e4736", "_meta wins over the headers");
     assert_eq!((field(1, "parent_span_id"), field(1, "trace_source")), (json!("00f067aa0ba902b7"), json!("meta")));
     assert_eq!(field(1, "tracestate"), "rojo=00f067aa0ba902b7");
-    assert!(lines[2]["fields"].get("trace_id").is_none(), "a malformed traceparent is not logged");
+    assert!(lines[2].get("trace_id").is_none(), "a malformed traceparent is not logged");
     assert!(!captured_contains_any(&lines, &["not-a-traceparent"]));
 }
 
@@ -145,7 +129,7 @@ async fn correlation_values_are_logged_only_after_authentication_and_personal_on
 
     let lines = handled_lines();
     assert_eq!(lines.len(), 2);
-    let (before, after) = (&lines[0]["fields"], &lines[1]["fields"]);
+    let (before, after) = (&lines[0], &lines[1]);
     assert_eq!(before["status"], 401);
     for (_, value) in moveo {
         assert!(!before.to_string().contains(value), "`{value}` logged before authentication: {before}");

@@ -65,7 +65,7 @@ fn registry(store: Arc<DynamoStore>) -> ToolRegistry {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
-    lambda_http::tracing::init_default_subscriber();
+    lambda_mcp::engine::logging::init();
     let config = Config::from_env()?;
     let aws = Arc::new(AwsContext::new(AwsSettings::from_env()?));
     let settings = order_desk::Settings::from_env()?;
