@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use aws_config::stalled_stream_protection::StalledStreamProtectionConfig;
 use aws_config::{BehaviorVersion, SdkConfig, retry::RetryConfig, timeout::TimeoutConfig};
 use tokio::sync::OnceCell;
 
@@ -128,8 +129,12 @@ impl AwsContext {
     pub async fn sdk_config(&self) -> &SdkConfig {
         self.sdk
             .get_or_init(|| async {
+                // Stalled-stream protection watches each body's throughput with timers on every
+                // poll; the attempt and operation timeouts (CallBudget) already bound every call,
+                // and the bodies here are a few kB, so it only cost instructions (bench/guard).
                 let mut loader = aws_config::defaults(BehaviorVersion::latest())
-                    .http_client(tls::http_client(self.settings.tls_roots));
+                    .http_client(tls::http_client(self.settings.tls_roots))
+                    .stalled_stream_protection(StalledStreamProtectionConfig::disabled());
                 if let Some(url) = &self.settings.endpoint_url {
                     loader = loader.endpoint_url(url);
                 }
