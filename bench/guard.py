@@ -118,8 +118,13 @@ class Counted:
     def dump(self, label):
         """Instructions since the previous dump (callgrind zeroes its counters at each dump)."""
         self.settle()
-        subprocess.run(["vgdb", f"--pid={self.proc.pid}", f"--vgdb-prefix={self.prefix}", "dump", label],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            # The process is blocked in a system call: vgdb wakes it through ptrace.
+            subprocess.run(["vgdb", f"--pid={self.proc.pid}", f"--vgdb-prefix={self.prefix}", "dump", label],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+            raise RuntimeError(f"{self.name}: vgdb could not ask callgrind for a dump ({error}); "
+                               "it needs ptrace (a container may need --cap-add=SYS_PTRACE)") from error
         self.dumps += 1
         path = f"{self.out}.{self.dumps}"
         for _ in range(400):

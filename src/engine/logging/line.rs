@@ -129,7 +129,20 @@ impl Line {
 
     /// A string field (the message is printed bare in text).
     pub fn str(&mut self, name: &'static str, value: &str) {
-        self.display(name, &value);
+        if !self.first(name) {
+            return;
+        }
+        let quoted = !(name == "message" && self.format == Format::Text);
+        if quoted {
+            self.key(name);
+            self.buf.push(b'"');
+        } else {
+            self.buf.push(b' ');
+        }
+        escape(&mut self.buf, value);
+        if quoted {
+            self.buf.push(b'"');
+        }
     }
 
     /// A field written with its `Debug` form, as a string.

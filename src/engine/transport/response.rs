@@ -22,9 +22,11 @@ fn build(status: StatusCode, body: Body, json_body: bool) -> Response<Body> {
     response
 }
 
-/// A JSON body with `status`.
+/// A JSON body with `status`. Serialised into bytes directly: `Value`'s `Display` goes through
+/// `fmt::Write` and checks every piece as UTF-8 again (about 5% of a warm tool call; bench/guard).
 pub fn json(status: StatusCode, body: &Value) -> Response<Body> {
-    build(status, Body::Text(body.to_string()), true)
+    // A `Value` always serialises (its map keys are strings).
+    build(status, Body::Text(serde_json::to_string(body).unwrap_or_default()), true)
 }
 
 /// An already serialised JSON body with `status`.
