@@ -205,7 +205,8 @@ def measure(args, env, subjects, dynamo, work):
     figures = {}
     w, n = args.warmup, args.n
     repeat = lambda message: [message] * (w + n)  # noqa: E731
-    product = Counted("lambda-mcp", args.binary, env, work, args.profile)
+    keep = args.keep
+    product = Counted("lambda-mcp", args.binary, env, work, keep)
     try:
         product.wait_polls(1)
         figures["init"] = product.dump("init")
@@ -225,7 +226,7 @@ def measure(args, env, subjects, dynamo, work):
         product.stop()
 
     floor_binary = args.floor
-    floor = Counted("floor", floor_binary, env, work, args.profile)
+    floor = Counted("floor", floor_binary, env, work, keep)
     try:
         floor.wait_polls(1)
         figures["floor init"] = floor.dump("init")
@@ -237,7 +238,7 @@ def measure(args, env, subjects, dynamo, work):
     body = os.path.join(work, "tools-list-answer.json")
     with open(body, "w") as f:
         f.write(tools_list_body)
-    same = Counted("floor-same-body", floor_binary, dict(env, FLOOR_BODY_FILE=body), work, args.profile)
+    same = Counted("floor-same-body", floor_binary, dict(env, FLOOR_BODY_FILE=body), work, keep)
     try:
         same.wait_polls(1)
         same.dump("init")
@@ -303,6 +304,8 @@ def main():
     p.add_argument("--warmup", type=int, default=3, help="warm-up invocations before each warm figure (default 3)")
     p.add_argument("-n", type=int, default=10, help="invocations per warm figure (default 10)")
     p.add_argument("--runs", type=int, default=1, help="measure this many times and show the spread (default 1)")
+    p.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                   help="an extra variable for the counted processes (an experiment; the budgets assume none)")
     p.add_argument("--profile", metavar="DIR",
                    help="keep every dump in DIR for callgrind_annotate (build with symbols to read it: "
                         "cargo rustc --release --bin lambda-mcp -- -C strip=none)")
@@ -317,12 +320,13 @@ def main():
     margin, budgets = config.get("margin", 0.03), config.get("figures", {})
 
     os.makedirs(OUT, exist_ok=True)
-    if args.profile:
-        os.makedirs(args.profile, exist_ok=True)
     started = time.time()
     runs = []
     for run in range(args.runs):
         work = tempfile.mkdtemp(prefix="run-", dir=OUT)
+        args.keep = os.path.join(args.profile, f"run-{run + 1}") if args.profile else None
+        if args.keep:
+            os.makedirs(args.keep, exist_ok=True)
         moto_port = bench.free_port()
         moto = subprocess.Popen([sys.executable, os.path.join(ROOT, "bench/moto_server.py"), "-H", "127.0.0.1",
                                  "-p", str(moto_port)], stdout=open(os.path.join(work, "moto.log"), "wb"),
@@ -330,6 +334,7 @@ def main():
         try:
             bench.wait_port(moto_port, proc=moto)
             env = environment(moto_port)
+            env.update(item.split("=", 1) for item in args.env)
             os.environ.update({k: v for k, v in env.items() if k.startswith("AWS_") and "LAMBDA" not in k})
             os.environ.pop("AWS_PROFILE", None)
             import boto3
