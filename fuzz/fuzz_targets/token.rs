@@ -39,6 +39,8 @@ fuzz_target!(|data: &[u8]| {
         client_ids: vec!["cognito-app".into()],
         scope_prefix: String::new(),
         leeway: Duration::from_secs(30),
+        // The identity claim's second pass is fuzzed too.
+        identity_claim: Some("email".into()),
     };
     let _ = looks_like_jwt(token);
     match verify_with(&rules, &keys, token, NOW) {

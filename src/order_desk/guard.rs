@@ -16,6 +16,7 @@ use tokio::sync::Mutex;
 use super::confirmation::SigningKey;
 use super::texts::text;
 use super::trust::{Access, TrustModel};
+use crate::engine::auth::IdentityClaim;
 use crate::engine::aws::{AwsContext, CallBudget};
 use crate::engine::tools::texts::Lang;
 use crate::engine::tools::{CallContext, ToolError};
@@ -73,7 +74,9 @@ impl Guard {
     /// What the call may see, or the plain-language refusal for a customer-bound call that names
     /// no verified customer: verify first.
     pub fn access(&self, ctx: &CallContext) -> Result<Access, ToolError> {
-        match self.trust.access(ctx.session_context.as_ref(), |name| ctx.platform_header(name).map(str::to_owned)) {
+        let header = |name: &str| ctx.platform_header(name).map(str::to_owned);
+        let claim = ctx.caller.identity_claim.as_ref().map(IdentityClaim::as_str);
+        match self.trust.access(ctx.session_context.as_ref(), header, claim) {
             Access::Unverified => Err(ToolError::terminal(text(ctx.lang, "customer-not-verified", &[]))),
             access => Ok(access),
         }

@@ -41,6 +41,7 @@ async fn a_cognito_access_token_from_this_servers_client_is_accepted_and_nothing
             jwks_cache_ttl: Duration::from_secs(3600),
             jwks_refresh_interval: Duration::from_secs(30),
             challenge_scopes: ChallengeScopes::All,
+            identity_claim: None,
         }),
     };
     let app = settings.app();

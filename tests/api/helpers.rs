@@ -156,7 +156,8 @@ impl Settings {
     }
 
     /// The endpoint serving the order desk over the DynamoDB table, as `main.rs` assembles it.
-    pub fn app(self) -> App {
+    pub fn app(mut self) -> App {
+        self.trust.configure_auth(&mut self.config.auth).expect("the trust model fits the authentication modes");
         let aws = Arc::new(AwsContext::new(aws_settings(&self.endpoint)));
         let desk = order_desk::Settings {
             table: self.table,

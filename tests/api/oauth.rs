@@ -28,6 +28,7 @@ pub fn oauth_settings(jwks_url: Option<String>) -> OAuthSettings {
         jwks_cache_ttl: Duration::from_secs(3600),
         jwks_refresh_interval: Duration::from_secs(3600),
         challenge_scopes: ChallengeScopes::All,
+        identity_claim: None,
     }
 }
 

@@ -16,6 +16,15 @@
 //                                   needs (the issuer's key, HS256 keyed with the public key,
 //                                   none, or a key the issuer never published)
 //   GET  /test/stats                {"jwks": N}: how often the key set was fetched
+//   POST /test/user-token           {"account", "email"?, "email_verified"?, "resource"?, "scope"?}:
+//                                   the end user `account` (with that email, or none) signs in
+//                                   through the real authorization code + PKCE flow of the
+//                                   pre-registered public client `user-app`, headless; answers
+//                                   {"token": <the access token the token endpoint issued>}
+//
+// An account given an email carries `email` (and `email_verified` when set) in its userinfo
+// claims and in every access token issued for it (extraTokenClaims); other accounts (`alice`)
+// carry neither, as before.
 import * as crypto from 'node:crypto';
 import { parseArgs } from 'node:util';
 
@@ -50,6 +59,13 @@ const clients = {
 
 const stats = { jwks: 0 };
 
+// End users' profiles: account id -> {email, email_verified?}, set through /test/user-token.
+const profiles = new Map();
+// The public client the end users of /test/user-token sign in through (its callback is never
+// fetched: the flow stops at the redirect that carries the code).
+const USER_CLIENT = 'user-app';
+const USER_REDIRECT = 'http://127.0.0.1:9/callback';
+
 function resourceServer(audience, scope) {
   return { scope, audience, accessTokenTTL: 300, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } };
 }
@@ -58,6 +74,10 @@ const configuration = {
   clients: [
     { ...clients.machine, grant_types: ['client_credentials'], redirect_uris: [], response_types: [], scope: SCOPES },
     { ...clients.reader, grant_types: ['client_credentials'], redirect_uris: [], response_types: [], scope: 'orders:read' },
+    {
+      client_id: USER_CLIENT, token_endpoint_auth_method: 'none', grant_types: ['authorization_code'],
+      response_types: ['code'], redirect_uris: [USER_REDIRECT], scope: SCOPES,
+    },
   ],
   jwks: { keys: [signingJwk] },
   // Listed so that a client's registered `scope` may name them; granted per resource below.
@@ -81,7 +101,12 @@ const configuration = {
   },
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   async findAccount(ctx, sub) {
-    return { accountId: sub, async claims() { return { sub }; } };
+    return { accountId: sub, async claims() { return { sub, ...profiles.get(sub) }; } };
+  },
+  // Access tokens of an end user with a profile carry its email, as Auth0 or Okta can be told to.
+  async extraTokenClaims(ctx, token) {
+    const profile = token.accountId ? profiles.get(token.accountId) : undefined;
+    return profile ? { ...profile } : undefined;
   },
   ttl: { AccessToken: 300, ClientCredentials: 300, AuthorizationCode: 60, Grant: 3600, Interaction: 600, Session: 3600 },
 };
@@ -125,7 +150,63 @@ function mint({ header = {}, claims = {}, sign = 'issuer' }) {
   return `${input}.${crypto.sign('sha256', Buffer.from(input), key).toString('base64url')}`;
 }
 
-const provider = new Provider(`http://127.0.0.1:${args.port}`, configuration);
+// The end user `account` signs in and consents through the authorization code + PKCE flow,
+// headless (following redirects with its own cookies); returns the access token.
+async function userToken({ account, email, email_verified: verified, resource = RESOURCE, scope = SCOPES }) {
+  if (!account) throw new Error('an account is required');
+  if (email === undefined) profiles.delete(account);
+  else profiles.set(account, verified === undefined ? { email } : { email, email_verified: verified });
+  const verifier = crypto.randomBytes(32).toString('base64url');
+  const challenge = crypto.createHash('sha256').update(verifier).digest('base64url');
+  const jar = new Map();
+  const cookies = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const keep = (res) => {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const at = pair.indexOf('=');
+      jar.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+  };
+  const query = new URLSearchParams({
+    client_id: USER_CLIENT, response_type: 'code', redirect_uri: USER_REDIRECT, scope, resource,
+    code_challenge: challenge, code_challenge_method: 'S256', state: 'user-token',
+  });
+  let url = new URL(`/auth?${query}`, issuer);
+  for (let step = 0; step < 12 && !url.href.startsWith(USER_REDIRECT); step += 1) {
+    let res;
+    const interaction = url.pathname.match(/^\/interaction\/([^/]+)$/);
+    if (interaction) {
+      res = await fetch(url, { headers: { cookie: cookies(), accept: 'application/json' } });
+      keep(res);
+      const { prompt } = await res.json();
+      res = await fetch(new URL(`${url.pathname}/${prompt === 'login' ? 'login' : 'confirm'}`, url), {
+        method: 'POST', redirect: 'manual', headers: { cookie: cookies(), 'content-type': 'application/json' },
+        body: JSON.stringify({ account }),
+      });
+    } else {
+      res = await fetch(url, { redirect: 'manual', headers: { cookie: cookies() } });
+    }
+    keep(res);
+    const location = res.headers.get('location');
+    if (!location) throw new Error(`the flow stopped with ${res.status} at ${url.pathname}: ${await res.text()}`);
+    url = new URL(location, url);
+  }
+  const code = url.href.startsWith(USER_REDIRECT) ? url.searchParams.get('code') : null;
+  if (!code) throw new Error(`no code: ${url.href}`);
+  const form = new URLSearchParams({
+    grant_type: 'authorization_code', code, redirect_uri: USER_REDIRECT, code_verifier: verifier,
+    client_id: USER_CLIENT, resource,
+  });
+  const res = await fetch(new URL('/token', issuer), {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form,
+  });
+  const body = await res.json();
+  if (!body.access_token) throw new Error(`token endpoint: ${JSON.stringify(body)}`);
+  return body.access_token;
+}
+
+const issuer = `http://127.0.0.1:${args.port}`;
+const provider = new Provider(issuer, configuration);
 
 // Interaction and test routes, ahead of the provider's own.
 provider.use(async (ctx, next) => {
@@ -175,6 +256,15 @@ provider.use(async (ctx, next) => {
     ctx.body = { token: mint(await readJson(ctx.req)) };
     return;
   }
+  if (path === '/test/user-token' && method === 'POST') {
+    try {
+      ctx.body = { token: await userToken(await readJson(ctx.req)) };
+    } catch (error) {
+      ctx.status = 500;
+      ctx.body = { error: String(error?.message ?? error) };
+    }
+    return;
+  }
   if (path === '/test/stats' && method === 'GET') {
     ctx.body = stats;
     return;
@@ -182,7 +272,6 @@ provider.use(async (ctx, next) => {
   await next();
 });
 
-const issuer = `http://127.0.0.1:${args.port}`;
 provider.listen(Number(args.port), '127.0.0.1', () => {
   console.log(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks`, resource: RESOURCE, other_resource: OTHER, clients }));
 });

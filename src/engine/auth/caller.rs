@@ -1,5 +1,7 @@
 //! Who is calling: what authentication found out about a request, carried to the tools (in their
-//! call context) and into the request log line. Holds no secret: never a key or a token.
+//! call context) and into the request log line. Holds no secret: never a key or a token. The
+//! identity claim of a verified access token is personal data: it reaches the tools, and the log
+//! line says only whether there was one.
 
 /// How a caller proved who it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -64,17 +66,44 @@ pub struct Caller {
     pub via: Via,
     /// What the caller may do.
     pub scopes: Scopes,
+    /// The value of the configured identity claim (`OAuthSettings::identity_claim`) of an access
+    /// token whose signature, issuer, audience and validity window all verified. API keys and
+    /// anonymous callers never have one.
+    pub identity_claim: Option<IdentityClaim>,
+}
+
+/// The value of a verified access token's identity claim (an email, say). Its `Debug` hides the
+/// value, so a caller printed anywhere does not leak it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct IdentityClaim(String);
+
+impl IdentityClaim {
+    /// The claim's value, as the token carried it.
+    pub fn new(value: impl Into<String>) -> Self {
+        IdentityClaim(value.into())
+    }
+
+    /// The value, for the product to check and normalise; never for a log line.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for IdentityClaim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IdentityClaim(..)")
+    }
 }
 
 impl Caller {
     /// The caller when authentication is off.
     pub fn anonymous() -> Self {
-        Caller { id: "anonymous".into(), client: None, via: Via::Nothing, scopes: Scopes::All }
+        Caller { id: "anonymous".into(), client: None, via: Via::Nothing, scopes: Scopes::All, identity_claim: None }
     }
 
     /// A caller known by a non-secret id, with every scope.
     pub fn with_id(id: impl Into<String>) -> Self {
-        Caller { id: id.into(), client: None, via: Via::Header, scopes: Scopes::All }
+        Caller { id: id.into(), client: None, via: Via::Header, scopes: Scopes::All, identity_claim: None }
     }
 
     /// The same caller, authenticated `via`.
@@ -108,5 +137,18 @@ mod tests {
         assert!(reader.allows(None), "a tool without a scope is open to every caller");
         assert!(Scopes::All.allows(Some("orders:cancel")));
         assert!(Scopes::Only(vec![]).is_restricted() && !Scopes::All.is_restricted());
+    }
+
+    #[test]
+    fn keys_and_anonymous_callers_carry_no_claim_and_a_printed_claim_hides_its_value() {
+        assert_eq!(Caller::anonymous().identity_claim, None);
+        assert_eq!(Caller::with_id("key-1").via(Via::Url).identity_claim, None);
+        let caller = Caller {
+            identity_claim: Some(IdentityClaim::new("jane.doe@example.com")),
+            ..Caller::with_id("user-1").via(Via::OAuth)
+        };
+        assert_eq!(caller.identity_claim.as_ref().map(IdentityClaim::as_str), Some("jane.doe@example.com"));
+        let printed = format!("{caller:?} {caller:#?}");
+        assert!(!printed.contains("jane.doe") && printed.contains("IdentityClaim(..)"), "{printed}");
     }
 }

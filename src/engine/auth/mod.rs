@@ -15,7 +15,7 @@ use std::sync::Arc;
 use lambda_http::http::HeaderMap;
 use thiserror::Error;
 
-pub use caller::{Caller, Scopes, Via};
+pub use caller::{Caller, IdentityClaim, Scopes, Via};
 pub use jwt::TokenError;
 pub use key_store::{KeyError, KeyStore};
 pub use keys::{ApiKeys, KeyEntry, KeyFormatError};
@@ -141,7 +141,7 @@ impl Authenticator {
     async fn check_keys(&self, presented: &[&[u8]], via: Via) -> Result<Caller, AuthError> {
         let Some(store) = &self.keys else { return Err(AuthError::Missing) };
         match store.check(presented).await {
-            Ok(entry) => Ok(Caller { id: entry.id, client: None, via, scopes: entry.scopes }),
+            Ok(entry) => Ok(Caller { id: entry.id, client: None, via, scopes: entry.scopes, identity_claim: None }),
             Err(KeyError::Unknown) => Err(AuthError::BadKey),
             Err(KeyError::Unavailable) => Err(AuthError::Unavailable),
         }

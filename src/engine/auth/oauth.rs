@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::caller::{Caller, Scopes, Via};
+use super::caller::{Caller, IdentityClaim, Scopes, Via};
 use super::jwt::{ClaimRules, KeyCacheTiming, KeysLocation, TokenError, TokenVerifier};
 use crate::engine::config::{ChallengeScopes, OAuthSettings};
 
@@ -33,6 +33,7 @@ impl ResourceServer {
             client_ids: settings.client_ids.clone(),
             scope_prefix: settings.scope_prefix.clone(),
             leeway: settings.leeway,
+            identity_claim: settings.identity_claim.clone(),
         };
         let location = match &settings.jwks_url {
             Some(url) => KeysLocation::Url(url.clone()),
@@ -46,11 +47,23 @@ impl ResourceServer {
         ResourceServer { verifier: TokenVerifier::new(rules, location, timing), settings, mcp_path: mcp_path.into() }
     }
 
-    /// The caller an access token establishes.
+    /// The caller an access token establishes, with the value of the configured identity claim
+    /// when the token carries one.
     pub async fn verify(&self, token: &str) -> Result<Caller, TokenError> {
         let claims = self.verifier.verify(token).await?;
         let id = claims.subject.clone().or_else(|| claims.client_id.clone()).unwrap_or_else(|| "unknown".into());
-        Ok(Caller { id, client: claims.client_id, via: Via::OAuth, scopes: Scopes::Only(claims.scopes) })
+        Ok(Caller {
+            id,
+            client: claims.client_id,
+            via: Via::OAuth,
+            scopes: Scopes::Only(claims.scopes),
+            identity_claim: claims.identity.map(IdentityClaim::new),
+        })
+    }
+
+    /// True when tokens' identity claim is kept (`OAuthSettings::identity_claim`).
+    pub fn keeps_identity_claim(&self) -> bool {
+        self.settings.identity_claim.is_some()
     }
 
     /// The canonical URL of this MCP endpoint.
@@ -129,6 +142,7 @@ mod tests {
             jwks_cache_ttl: Duration::from_secs(3600),
             jwks_refresh_interval: Duration::from_secs(30),
             challenge_scopes: ChallengeScopes::All,
+            identity_claim: None,
         };
         ResourceServer::new(settings, "/mcp")
     }

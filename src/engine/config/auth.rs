@@ -67,6 +67,11 @@ pub struct OAuthSettings {
     pub jwks_refresh_interval: Duration,
     /// Which scopes a 401 asks a client to request (`MCP_OAUTH_CHALLENGE_SCOPES`).
     pub challenge_scopes: ChallengeScopes,
+    /// The claim of an access token whose string value reaches the tools as
+    /// `Caller::identity_claim` (`email`, say); `None` (the default): none. Not read from the
+    /// environment here: the product that needs one sets it (the order desk, from its trust
+    /// model's settings).
+    pub identity_claim: Option<String>,
 }
 
 /// The scopes a 401's challenge names; clients request what it names.
@@ -178,6 +183,7 @@ impl OAuthSettings {
                     return Err(ConfigError::Invalid { name: "MCP_OAUTH_CHALLENGE_SCOPES", reason });
                 }
             },
+            identity_claim: None,
         })
     }
 }

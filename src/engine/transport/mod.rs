@@ -22,7 +22,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use lambda_http::http::{HeaderMap, Method, StatusCode, header};
 use lambda_http::{Body, Request, RequestExt, Response};
 
-use crate::engine::auth::{Authenticator, Caller, Presented};
+use crate::engine::auth::{Authenticator, Caller, Presented, ResourceServer};
 use crate::engine::aws::AwsContext;
 use crate::engine::config::{Config, normalise_path};
 use crate::engine::protocol::headers::{HeaderText, McpHeaders};
@@ -105,9 +105,8 @@ impl Endpoint {
             Err(refusal) => return refusal,
         };
         let via = caller.via;
-        log.caller = Some(caller.id.clone());
-        log.client.clone_from(&caller.client);
-        log.via = Some(via.as_str());
+        let keeps_claim = self.auth.as_ref().and_then(Authenticator::oauth).is_some_and(ResourceServer::keeps_identity_claim);
+        log.note_caller(&caller, keeps_claim);
         let body: &[u8] = request.body().as_ref();
         if body.len() > config.max_body_bytes {
             let message = format!("Payload too large: the body may be at most {} bytes", config.max_body_bytes);

@@ -1,7 +1,7 @@
 //! The request's log line: every field of it in one typed value, filled in as the request is
 //! served (ids and trace context from the event, the caller from auth, method, tool and outcome
 //! from the protocol layer, status and latency at the end) and written once. Holds no key, token
-//! or customer data.
+//! or customer data: of a token's identity claim, only whether it was there.
 //!
 //! Moveo's correlation headers are client-supplied text: they are written only once the caller
 //! is authenticated (or authentication is off), and the two that can identify a person, the
@@ -14,6 +14,7 @@ use lambda_http::request::RequestContext;
 use lambda_http::{Request, RequestExt};
 
 use super::pseudonym::Pseudonyms;
+use crate::engine::auth::{Caller, Via};
 use crate::engine::protocol::Handled;
 use crate::engine::protocol::trace::{TraceContext, TraceSource};
 
@@ -52,6 +53,9 @@ pub struct RequestLog {
     pub client: Option<String>,
     /// How the caller authenticated (`header`, `url`, `oauth`, `off`).
     pub via: Option<&'static str>,
+    /// For an OAuth caller where tokens' identity claim is kept: whether the token carried it
+    /// (never its value).
+    pub identity_claim: Option<bool>,
     /// Why authentication refused the request (`missing`, `bad_key`, `expired`, `audience`, ...).
     pub auth_failure: Option<&'static str>,
     /// What the protocol layer made of the body.
@@ -81,9 +85,19 @@ impl RequestLog {
             caller: None,
             client: None,
             via: None,
+            identity_claim: None,
             auth_failure: None,
             handled: Handled::default(),
         }
+    }
+
+    /// Notes who is calling: the caller's id, client and mode, and, when the deployment keeps an
+    /// identity claim (`keeps_claim`) and the caller has a token, whether it carried one.
+    pub fn note_caller(&mut self, caller: &Caller, keeps_claim: bool) {
+        self.caller = Some(caller.id.clone());
+        self.client.clone_from(&caller.client);
+        self.via = Some(caller.via.as_str());
+        self.identity_claim = (keeps_claim && caller.via == Via::OAuth).then_some(caller.identity_claim.is_some());
     }
 
     /// The trace context to record: `_meta`'s over the headers'.
@@ -127,6 +141,7 @@ impl RequestLog {
             caller = self.caller.as_deref(),
             client = self.client.as_deref(),
             auth = self.via,
+            identity_claim = self.identity_claim,
             auth_failure = self.auth_failure,
             missing_scope = h.missing_scope,
             apigw_request_id = self.apigw_request_id.as_deref(),
@@ -167,4 +182,48 @@ pub(super) fn platform_headers(headers: &HeaderMap) -> Vec<(String, String)> {
 pub(super) fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
     let value = headers.get(name)?.to_str().ok()?.trim();
     (!value.is_empty()).then(|| value.chars().take(128).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use lambda_http::Body;
+
+    use super::*;
+    use crate::engine::auth::IdentityClaim;
+    use crate::engine::logging::{Filter, FlatSubscriber, Format, LineSink};
+
+    #[derive(Clone, Default)]
+    struct Capture(Arc<Mutex<Vec<u8>>>);
+
+    impl LineSink for Capture {
+        fn write_line(&self, line: &[u8]) {
+            self.0.lock().unwrap().extend_from_slice(line);
+        }
+    }
+
+    /// The line written for a request by `caller`, in a deployment that keeps (or not) a claim.
+    fn line(caller: &Caller, keeps_claim: bool) -> serde_json::Value {
+        let mut log = RequestLog::start(&Request::new(Body::Empty));
+        log.note_caller(caller, keeps_claim);
+        let sink = Capture::default();
+        let subscriber = FlatSubscriber::new(Filter::from_lookup(|_| None), Format::Json, sink.clone());
+        tracing::subscriber::with_default(subscriber, || log.write(200, &Pseudonyms::new(b"k")));
+        let text = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+        assert!(!text.contains("jane.doe") && !text.contains("example.com"), "the claim's value: {text}");
+        serde_json::from_str(text.trim()).unwrap()
+    }
+
+    #[test]
+    fn the_line_says_whether_a_token_carried_the_identity_claim_and_never_its_value() {
+        let claim = Some(IdentityClaim::new("jane.doe@example.com"));
+        let with = Caller { identity_claim: claim, ..Caller::with_id("user-1").via(Via::OAuth) };
+        let written = line(&with, true);
+        assert_eq!((&written["caller"], &written["auth"], &written["identity_claim"]), (&"user-1".into(), &"oauth".into(), &true.into()));
+        let without = Caller { identity_claim: None, ..with.clone() };
+        assert_eq!(line(&without, true)["identity_claim"], false);
+        assert_eq!(line(&Caller::with_id("key-1"), true).get("identity_claim"), None, "keys have no token");
+        assert_eq!(line(&with, false).get("identity_claim"), None, "no claim kept, nothing said");
+    }
 }

@@ -1,10 +1,13 @@
 //! The claims of an access token checked against this server (OAuth 2.1 §5.2, RFC 9068, RFC 8707):
 //! issuer, audience or (for Cognito, whose access tokens carry no `aud`) an allowed client, the
-//! validity window with a small leeway, and the scopes granted here.
+//! validity window with a small leeway, and the scopes granted here. When configured, the value
+//! of one more string claim (the identity claim, `email` say) is kept for the product; it is
+//! handed out only with the rest of the claims, that is only once the signature has verified.
 
 use std::time::Duration;
 
 use serde::Deserialize;
+use serde_json::Value;
 
 use super::TokenError;
 
@@ -23,6 +26,10 @@ pub struct ClaimRules {
     pub scope_prefix: String,
     /// Clock skew tolerated on `exp` and `nbf`.
     pub leeway: Duration,
+    /// The claim whose string value is kept as [`TokenClaims::identity`]; `None`: none is kept.
+    /// A claim `<name>` is not kept when the token says `<name>_verified` is false (OpenID
+    /// Connect's `email_verified`, `phone_number_verified`).
+    pub identity_claim: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -76,6 +83,9 @@ pub struct TokenClaims {
     pub client_id: Option<String>,
     /// The scopes granted on this server, without any configured prefix.
     pub scopes: Vec<String>,
+    /// The value of [`ClaimRules::identity_claim`], when the token carries it as a non-empty string
+    /// and does not say it is unverified.
+    pub identity: Option<String>,
 }
 
 impl ClaimRules {
@@ -106,7 +116,24 @@ impl ClaimRules {
             .filter(|scope| !scope.is_empty())
             .map(str::to_owned)
             .collect();
-        Ok(TokenClaims { subject: claims.sub, client_id, scopes })
+        let identity = self.identity(payload);
+        Ok(TokenClaims { subject: claims.sub, client_id, scopes, identity })
+    }
+
+    /// The identity claim's value. Read in a second pass, only in deployments that keep one, so
+    /// the others parse no more than before.
+    fn identity(&self, payload: &[u8]) -> Option<String> {
+        let name = self.identity_claim.as_deref()?;
+        let mut all: serde_json::Map<String, Value> = serde_json::from_slice(payload).ok()?;
+        let Value::String(value) = all.remove(name)? else { return None };
+        let unverified = match all.get(&format!("{name}_verified")) {
+            Some(Value::Bool(verified)) => !verified,
+            // Cognito writes booleans of user attributes as strings.
+            Some(Value::String(verified)) => verified.trim().eq_ignore_ascii_case("false"),
+            _ => false,
+        };
+        let value = value.trim();
+        (!unverified && !value.is_empty()).then(|| value.to_owned())
     }
 
     /// RFC 8707: the token must name this server. A token with an `aud` must list one of ours;
@@ -157,6 +184,7 @@ mod tests {
             client_ids: vec![],
             scope_prefix: String::new(),
             leeway: Duration::from_secs(30),
+            identity_claim: None,
         }
     }
 
@@ -224,6 +252,28 @@ mod tests {
         assert_eq!(r.check(&other, NOW), Err(TokenError::WrongAudience));
         let id_token = claims(json!({"aud": null, "client_id": "cognito-app", "token_use": "id"}));
         assert_eq!(r.check(&id_token, NOW), Err(TokenError::NotAnAccessToken));
+    }
+
+    #[test]
+    fn the_identity_claim_is_kept_only_when_configured_a_string_and_not_said_unverified() {
+        let email = json!({"email": " Jane.Doe@example.com "});
+        assert_eq!(rules().check(&claims(email.clone()), NOW).unwrap().identity, None, "not configured");
+        let mut r = rules();
+        r.identity_claim = Some("email".into());
+        let identity = |overrides| r.check(&claims(overrides), NOW).unwrap().identity;
+        assert_eq!(identity(email).as_deref(), Some("Jane.Doe@example.com"));
+        assert_eq!(identity(json!({"email": "a@example.com", "email_verified": true})).as_deref(), Some("a@example.com"));
+        for unverified in [json!(false), json!("false"), json!("False")] {
+            assert_eq!(identity(json!({"email": "a@example.com", "email_verified": unverified})), None, "{unverified}");
+        }
+        for odd in [json!(null), json!(""), json!("  "), json!(42), json!(["a@example.com"]), json!({"v": "a"})] {
+            assert_eq!(identity(json!({"email": odd})), None, "{odd}");
+        }
+        r.identity_claim = Some("https://shop.example.com/email".into());
+        let namespaced = claims(json!({"https://shop.example.com/email": "b@example.com", "email": "c@example.com"}));
+        assert_eq!(r.check(&namespaced, NOW).unwrap().identity.as_deref(), Some("b@example.com"));
+        let expired = claims(json!({"https://shop.example.com/email": "b@example.com", "exp": NOW - 60.0}));
+        assert_eq!(r.check(&expired, NOW), Err(TokenError::Expired), "no claim from a refused token");
     }
 
     #[test]

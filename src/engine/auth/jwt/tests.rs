@@ -70,6 +70,7 @@ fn rules() -> ClaimRules {
         client_ids: vec![],
         scope_prefix: String::new(),
         leeway: Duration::from_secs(30),
+        identity_claim: Some("email".into()),
     }
 }
 
@@ -100,6 +101,26 @@ async fn a_good_token_is_accepted_and_the_keys_are_fetched_once() {
         assert_eq!(got.scopes, vec!["orders:read"]);
     }
     assert_eq!(server.hits(), 1);
+}
+
+#[tokio::test]
+async fn the_identity_claim_comes_only_from_a_token_whose_signature_verified() {
+    let key = testing::rsa();
+    let server = JwksServer::start(jwks(&[key.jwk("k1")])).await;
+    let v = verifier(&server.url, Duration::from_secs(60));
+    let signed = with(claims(), "email", json!("jane.doe@example.com"));
+    let got = v.verify(&key.token("k1", &signed)).await.unwrap();
+    assert_eq!(got.identity.as_deref(), Some("jane.doe@example.com"));
+    assert_eq!(v.verify(&key.token("k1", &claims())).await.unwrap().identity, None, "a token without it");
+    // A good token whose payload someone swapped for one with the claim: refused, so no claim
+    // reaches anyone.
+    let good = key.token("k1", &claims());
+    let parts: Vec<&str> = good.split('.').collect();
+    let forged = format!("{}.{}.{}", parts[0], b64(signed.to_string()), parts[2]);
+    assert_eq!(v.verify(&forged).await.unwrap_err(), TokenError::BadSignature);
+    let keys = KeySet::parse(&jwks(&[key.jwk("k1")])).unwrap();
+    let offline = verify_with(&rules(), &keys, &key.token("k1", &signed), unix_now()).unwrap();
+    assert_eq!(offline.identity.as_deref(), Some("jane.doe@example.com"), "the warm path keeps it too");
 }
 
 #[tokio::test]
