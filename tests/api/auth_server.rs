@@ -1,7 +1,9 @@
 //! A real OAuth 2.1 authorization server for the tests: `tests/oauth/auth_server.mjs`
 //! (oidc-provider) on a free loopback port, one per test binary, stopped when the binary exits.
-//! Tokens come from its token endpoint (client credentials, resource indicators); the hostile
-//! ones a real server never issues come from its test-only `/test/mint`, signed with its own key.
+//! Tokens come from its token endpoint (client credentials, resource indicators; an end user's
+//! through the authorization code + PKCE flow that `/test/user-token` drives headless); the
+//! hostile ones a real server never issues come from its test-only `/test/mint`, signed with its
+//! own key.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -73,6 +75,22 @@ impl AuthServer {
         );
         assert_eq!(status, 200, "token endpoint: {body}");
         serde_json::from_str::<Value>(&body).unwrap()["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// An end user's access token for [`RESOURCE`] with every scope, from the authorization code
+    /// + PKCE flow: `account` signs in and consents. With `email`, the account's profile (and so
+    /// the token) carries it, and `email_verified` when given; without, the token carries neither.
+    pub fn user_token(&self, account: &str, email: Option<&str>, email_verified: Option<bool>) -> String {
+        let mut profile = json!({"account": account, "resource": RESOURCE});
+        if let Some(email) = email {
+            profile["email"] = json!(email);
+        }
+        if let Some(verified) = email_verified {
+            profile["email_verified"] = json!(verified);
+        }
+        let (status, text) = http("POST", &format!("{}/test/user-token", self.issuer), &[], &profile.to_string());
+        assert_eq!(status, 200, "user token: {text}");
+        serde_json::from_str::<Value>(&text).unwrap()["token"].as_str().unwrap().to_owned()
     }
 
     /// A token signed as the test asks: `sign` is `issuer` (the server's own key), `stranger` (a

@@ -28,4 +28,5 @@ mod stored_text;
 mod tool_rules;
 mod transport;
 mod trust;
+mod trust_claim;
 mod wire;

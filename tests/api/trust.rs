@@ -11,10 +11,10 @@ use crate::fault_server::{Fault, FaultServer};
 use crate::helpers::{App, KEY, Settings, call_tool, create_secret, data_set, moto, post, send, text_of};
 
 const VARIABLE: &str = "verified_customer_email";
-const MISSING: &str = "99999999";
+pub(crate) const MISSING: &str = "99999999";
 
 /// Two customers with an open order each: (mine, theirs) as (email, order number).
-fn two_customers() -> ((String, String), (String, String)) {
+pub(crate) fn two_customers() -> ((String, String), (String, String)) {
     let data = data_set();
     let open: Vec<_> = data.orders.iter().map(|d| &d.order).filter(|o| o.status.is_cancellable()).collect();
     let mine = open[0];
@@ -57,7 +57,7 @@ fn requests_since(relay: &FaultServer, from: usize, replace: &str, with: &str) -
 }
 
 /// The calls of every tool by order number.
-fn by_number(number: &str) -> Vec<(&'static str, Value)> {
+pub(crate) fn by_number(number: &str) -> Vec<(&'static str, Value)> {
     vec![
         ("get_order", json!({"order_number": number})),
         ("search_orders", json!({"order_number": number})),

@@ -105,7 +105,8 @@ impl Endpoint {
             Err(refusal) => return refusal,
         };
         let via = caller.via;
-        let keeps_claim = self.auth.as_ref().and_then(Authenticator::oauth).is_some_and(ResourceServer::keeps_identity_claim);
+        let keeps_claim =
+            self.auth.as_ref().and_then(Authenticator::oauth).is_some_and(ResourceServer::keeps_identity_claim);
         log.note_caller(&caller, keeps_claim);
         let body: &[u8] = request.body().as_ref();
         if body.len() > config.max_body_bytes {

@@ -220,7 +220,10 @@ mod tests {
         let claim = Some(IdentityClaim::new("jane.doe@example.com"));
         let with = Caller { identity_claim: claim, ..Caller::with_id("user-1").via(Via::OAuth) };
         let written = line(&with, true);
-        assert_eq!((&written["caller"], &written["auth"], &written["identity_claim"]), (&"user-1".into(), &"oauth".into(), &true.into()));
+        assert_eq!(
+            (&written["caller"], &written["auth"], &written["identity_claim"]),
+            (&"user-1".into(), &"oauth".into(), &true.into())
+        );
         let without = Caller { identity_claim: None, ..with.clone() };
         assert_eq!(line(&without, true)["identity_claim"], false);
         assert_eq!(line(&Caller::with_id("key-1"), true).get("identity_claim"), None, "keys have no token");
