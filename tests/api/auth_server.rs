@@ -78,8 +78,9 @@ impl AuthServer {
     }
 
     /// An end user's access token for [`RESOURCE`] with every scope, from the authorization code
-    /// + PKCE flow: `account` signs in and consents. With `email`, the account's profile (and so
-    /// the token) carries it, and `email_verified` when given; without, the token carries neither.
+    /// flow with PKCE: `account` signs in and consents. With `email`, the account's profile (and
+    /// so the token) carries it, and `email_verified` when given; without, the token carries
+    /// neither.
     pub fn user_token(&self, account: &str, email: Option<&str>, email_verified: Option<bool>) -> String {
         let mut profile = json!({"account": account, "resource": RESOURCE});
         if let Some(email) = email {

@@ -148,3 +148,27 @@ async fn session_values_a_tool_wrote_do_not_widen_access() {
     let order = call(&tools, "get_order", json!({"order_number": theirs.number}), &ctx).await;
     assert!(order.is_error() && order.text().starts_with("No order with number"), "{}", order.text());
 }
+
+#[tokio::test]
+async fn a_token_claim_binds_the_tools_to_the_token_holder_and_nothing_else_stands_in() {
+    use crate::engine::auth::{Caller, IdentityClaim, Via};
+    let data = demo();
+    let store = Arc::new(MemoryStore::new(data.customers.clone(), data.orders.clone()));
+    let trust = TrustModel::CustomerBound(IdentitySource::TokenClaim("email".into()));
+    let key = crate::order_desk::confirmation::SigningKey::from_secret("customer-bound tests");
+    let tools = registry_with(store, Arc::new(Guard::new(trust, KeySource::Fixed(key))));
+    let (mine, theirs) = two_customers();
+    let holder = |claim: Option<&str>| CallContext {
+        caller: Caller { identity_claim: claim.map(IdentityClaim::new), ..Caller::with_id("user-1").via(Via::OAuth) },
+        ..as_customer(Some(&theirs.customer_email), json!({}), Lang::En)
+    };
+    let me = holder(Some(&mine.customer_email));
+    let own = call(&tools, "get_order", json!({"order_number": mine.number}), &me).await;
+    assert!(!own.is_error(), "{}", own.text());
+    let foreign = call(&tools, "get_order", json!({"order_number": theirs.number}), &me).await;
+    let missing = call(&tools, "get_order", json!({"order_number": "99999999"}), &me).await;
+    assert_eq!(foreign.result.to_string().replace(&theirs.number, "99999999"), missing.result.to_string());
+    // No claim: the session variable naming the other customer does not stand in.
+    let unverified = call(&tools, "get_order", json!({"order_number": theirs.number}), &holder(None)).await;
+    assert_eq!(unverified.text(), text(Lang::En, "customer-not-verified", &[]));
+}

@@ -262,7 +262,10 @@ mod tests {
         r.identity_claim = Some("email".into());
         let identity = |overrides| r.check(&claims(overrides), NOW).unwrap().identity;
         assert_eq!(identity(email).as_deref(), Some("Jane.Doe@example.com"));
-        assert_eq!(identity(json!({"email": "a@example.com", "email_verified": true})).as_deref(), Some("a@example.com"));
+        assert_eq!(
+            identity(json!({"email": "a@example.com", "email_verified": true})).as_deref(),
+            Some("a@example.com")
+        );
         for unverified in [json!(false), json!("false"), json!("False")] {
             assert_eq!(identity(json!({"email": "a@example.com", "email_verified": unverified})), None, "{unverified}");
         }
