@@ -12,6 +12,11 @@ What it measures, on this machine, side by side:
   package size of the zipped deployment package
   work    DynamoDB requests per tool call and items read vs returned, counted by a proxy in front
           of moto, at 1k and 100k orders
+  oauth   the cold handshake with an OAuth access token (keys fetched from the tests' local
+          authorization server) against the API key one; warm initialize CPU with a token against
+          a key (the verification's cost); no key fetch for an initialize without a token
+  bound   customer-bound lookups (bench/identity.py): another customer's order or email against a
+          missing one, interleaved, time and CPU compared with a rank test
 Baselines: the floor (bench/floor, a bare lambda_http hello-world, same profile), the official
 TypeScript SDK (stateless JSON mode) and the official Python SDK's FastMCP (stateless JSON mode).
 """
@@ -32,6 +37,10 @@ import time
 import zipfile
 
 import boto3
+
+if __name__ == "__main__":
+    sys.modules["bench"] = sys.modules["__main__"]  # bench/identity.py uses this module as `bench`
+import identity  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, "bench")
@@ -223,10 +232,11 @@ class RuntimeApi:
             conn.close()
 
 
-def url_event(body, key=KEY, protocol=PROTOCOL):
-    """A Lambda function URL (payload v2) event carrying one JSON-RPC message."""
+def url_event(body, key=KEY, protocol=PROTOCOL, token=None, headers=None):
+    """A Lambda function URL (payload v2) event carrying one JSON-RPC message, authenticated by
+    the API key `key` or, when given, the OAuth access token `token`; `headers` are added."""
     text = json.dumps(body, separators=(",", ":"))
-    headers = {
+    fields = {
         "accept": "application/json, text/event-stream",
         "content-type": "application/json",
         "content-length": str(len(text)),
@@ -234,13 +244,16 @@ def url_event(body, key=KEY, protocol=PROTOCOL):
         "user-agent": "bench",
         "x-forwarded-proto": "https",
     }
-    if key:
-        headers["x-api-key"] = key
+    if token:
+        fields["authorization"] = f"Bearer {token}"
+    elif key:
+        fields["x-api-key"] = key
+    fields.update(headers or {})
     if protocol and body.get("method") != "initialize":
-        headers["mcp-protocol-version"] = protocol
+        fields["mcp-protocol-version"] = protocol
     return json.dumps({
         "version": "2.0", "routeKey": "$default", "rawPath": "/mcp", "rawQueryString": "",
-        "headers": headers,
+        "headers": fields,
         "requestContext": {
             "accountId": "anonymous", "apiId": "abcdefg", "domainName": "abcdefg.lambda-url.us-east-1.on.aws",
             "domainPrefix": "abcdefg", "requestId": "bench", "routeKey": "$default", "stage": "$default",
@@ -366,8 +379,9 @@ def lambda_env(base, api, table):
 class Function:
     """A Lambda function binary driven through its own Runtime API emulator."""
 
-    def __init__(self, name, binary, extra_env=None):
+    def __init__(self, name, binary, extra_env=None, event=None):
         self.name, self.binary, self.extra_env = name, binary, extra_env or {}
+        self.event = event or {}  # url_event's arguments for every invocation (a token, headers)
 
     def env(self, base_env, api, table):
         return dict(lambda_env(base_env, api, table), **self.extra_env)
@@ -375,7 +389,7 @@ class Function:
     def cold(self, spawner, base_env, table):
         """One cold start: init and handshake seconds, peak RSS kB, CPU seconds used."""
         api = RuntimeApi()
-        api.events.put(("cold-1", url_event(INITIALIZE)))
+        api.events.put(("cold-1", url_event(INITIALIZE, **self.event)))
         proc, t0 = spawner.start(self.name, [self.binary], self.env(base_env, api, table))
         result = {}
         try:
@@ -395,9 +409,9 @@ class Function:
         self.seq = 0
         self.spawner = spawner
 
-    def invoke(self, message, what=None, check=True):
+    def invoke(self, message, what=None, check=True, **event):
         self.seq += 1
-        latency, response, _ = self.api.invoke(f"req-{self.seq}", url_event(message))
+        latency, response, _ = self.api.invoke(f"req-{self.seq}", url_event(message, **{**self.event, **event}))
         result = lambda_result(response, what or message.get("method")) if check else response
         return latency, result
 
@@ -835,6 +849,7 @@ def main():
                             stdout=open(os.path.join(logs, "moto.log"), "wb"), stderr=subprocess.STDOUT)
     spawner = Spawner(logs)
     cgroup = None
+    auth_server = identity.AuthServer(os.path.join(logs, "auth-server.log"))  # node starts meanwhile
     results = {"candidate": args.candidate, "machine": {"cpus": os.cpu_count(), "uname": " ".join(os.uname()), "load_start": os.getloadavg()},
                "quick": q, "versions": versions() if peers else {}, "binary": args.binary}
     try:
@@ -854,12 +869,15 @@ def main():
         subjects = pick_subjects(dynamo, TABLE_SMALL)
         calls = dict(tool_calls(subjects))
         search, get_order = calls["search_orders (email)"], calls["get_order"]
+        # The same function verifying OAuth access tokens from the local authorization server.
+        oauth = Function("lambda-mcp-oauth", product.binary, auth_server.ready().env("oauth"),
+                         {"token": auth_server.token()})
 
         # ---- cold starts; the Rust ones interleaved so drift hits both alike
-        log(f"cold starts: {cold_runs} x lambda-mcp and floor, {peer_runs} x each peer")
-        cold_runs_by = {f.name: [] for f in rust + [floor]}
+        log(f"cold starts: {cold_runs} x lambda-mcp (API key; OAuth token) and floor, {peer_runs} x each peer")
+        cold_runs_by = {f.name: [] for f in rust + [floor, oauth]}
         for _ in range(cold_runs):
-            for f in rust + [floor]:
+            for f in rust + [floor, oauth]:
                 cold_runs_by[f.name].append(f.cold(spawner, base_env, TABLE_SMALL))
         for peer in peers:
             cold_runs_by[peer.name] = [peer.cold(spawner, base_env, TABLE_SMALL) for _ in range(peer_runs)]
@@ -899,6 +917,16 @@ def main():
                     results["warm"][c2.name] = measure_warm(c2, plans[floor.name], False)
                 finally:
                     results["rss"][c2.name] = c2.stop()
+
+        # ---- OAuth tokens against API keys, warm; customer-bound lookups
+        log(f"OAuth: {warm_n} x initialize with a key and with a token, alternating, one process")
+        results["oauth"] = identity.measure_oauth(auth_server, product, oauth, spawner, base_env, TABLE_SMALL, warm_n)
+        bound_n = min(tool_n, 200)
+        log(f"customer-bound: at least {bound_n} x each of 5 lookups, interleaved")
+        bound = Function("lambda-mcp-customer-bound", product.binary, identity.bound_env())
+        results["customer_bound"] = identity.measure_bound(
+            bound, spawner, base_env, TABLE_SMALL, identity.bound_subjects(dynamo, TABLE_SMALL, subjects["order"]),
+            bound_n)
 
         # ---- work per call, counted by a proxy between the function and moto
         log("work per call at 1k orders")
@@ -993,6 +1021,7 @@ def main():
         results["machine"]["load_end"] = os.getloadavg()
     finally:
         spawner.stop_all()
+        auth_server.stop()
         moto.terminate()
         moto.wait()
         if cgroup:
@@ -1080,6 +1109,8 @@ def report(r):
     out.append(t.render())
     out.append(f"tools/list answer: {r['tools_list_bytes']:,} bytes (the floor's: 17). Tool-call latency is mostly "
                f"moto's (a Python DynamoDB emulator); the CPU rows show each server's own work.")
+    out.append(identity.report_oauth(r))
+    out.append(identity.report_bound(r))
 
     # ---- memory and package
     t = Table("Memory and package", ["", P, F, *peers, "target"])

@@ -12,6 +12,13 @@ while the process is blocked on its next `/next` poll, so each figure covers exa
                      Secrets Manager, AWS SDK set up)
   warm ...           one invocation of a warm process, the mean of N after W warm-up invocations:
                      initialize, tools/list, each tool call
+  ... (oauth)        the same process verifying OAuth access tokens (MCP_AUTH=oauth) from the
+                     tests' authorization server (tests/oauth, oidc-provider) instead of API keys:
+                     the first initialize fetches its keys (JWKS), the warm one verifies a token
+  ... (customer-bound)  lookups bound to a verified customer (MCP_TRUST_MODEL=customer-bound):
+                     their own order, another customer's, a missing one; another customer's email
+                     and an unknown one. The pairs in bench/budgets.toml's [pairs] must count
+                     alike (another customer's data answers exactly like missing data)
 
 The floor (bench/floor, a bare lambda_http hello-world built with the same profile) is counted
 the same way; every figure is also shown as a ratio to the floor's matching one. Budgets and the
@@ -35,6 +42,7 @@ import tomllib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402
+import identity  # noqa: E402
 from bench import INITIALIZE, KEY, SECRET, TOOLS_LIST, call, url_event  # noqa: E402
 
 ROOT = bench.ROOT
@@ -145,21 +153,22 @@ class Counted:
         safe = "".join(c if c.isalnum() else "_" for c in label).strip("_")
         shutil.move(path, os.path.join(self.keep, f"{self.name}.{self.dumps:02d}.{safe}.callgrind"))
 
-    def invoke(self, message, check, what):
+    def invoke(self, message, check, what, **event):
         polls = self.api.polls
-        _, response, _ = self.api.invoke(self.api.next_id(), url_event(message), timeout=300)
+        _, response, _ = self.api.invoke(self.api.next_id(), url_event(message, **event), timeout=300)
         if check:
             bench.lambda_result(response, what)
         self.wait_polls(polls + 1)
         return response
 
-    def warm(self, label, messages, warmup, check=True):
-        """Mean instructions per invocation over `messages` after the first `warmup` of them."""
+    def warm(self, label, messages, warmup, check=True, event=None):
+        """Mean instructions per invocation over `messages` after the first `warmup` of them;
+        `event`: url_event's arguments (a token, headers)."""
         for message in messages[:warmup]:
-            self.invoke(message, check, label)
+            self.invoke(message, check, label, **(event or {}))
         self.dump(f"{label} warm-up")
         for message in messages[warmup:]:
-            self.invoke(message, check, label)
+            self.invoke(message, check, label, **(event or {}))
         return round(self.dump(label) / len(messages[warmup:]))
 
     def stop(self):
@@ -199,6 +208,45 @@ def cancellable(dynamo, n):
     if len(found) < n:
         raise RuntimeError(f"only {len(found)} cancellable orders in {TABLE}")
     return found[:n]
+
+
+def measure_oauth(args, env, server, work):
+    """The function verifying OAuth access tokens instead of API keys."""
+    figures, w, n = {}, args.warmup, args.n
+    c = Counted("lambda-mcp-oauth", args.binary, dict(env, **server.env("oauth")), work, args.keep)
+    try:
+        c.wait_polls(1)
+        c.dump("init")
+        token = server.token()
+        c.invoke(INITIALIZE, True, "first initialize (oauth)", token=token)
+        figures["first initialize (oauth)"] = c.dump("first initialize (oauth)")
+        figures["warm initialize (oauth)"] = c.warm("initialize (oauth)", [INITIALIZE] * (w + n), w,
+                                                    event={"token": token})
+    finally:
+        c.stop()
+    return figures
+
+
+def measure_bound(args, env, subjects, work):
+    """Customer-bound lookups: the verified customer's own order, another customer's, a missing
+    one; another customer's email, an unknown one (answers checked alike first)."""
+    figures, w, n = {}, args.warmup, args.n
+    c = Counted("lambda-mcp-bound", args.binary, dict(env, **identity.bound_env()), work, args.keep)
+    header = {"headers": {identity.CUSTOMER_HEADER: subjects["verified"]}}
+    try:
+        c.wait_polls(1)
+        c.dump("init")
+        c.invoke(INITIALIZE, True, "first initialize")
+        c.dump("first initialize")
+        calls = identity.bound_calls(subjects)
+        texts = {label: identity.answer_text(c.invoke(message, False, label, **header), label)
+                 for label, message in calls}
+        identity.check_bound_answers(texts, subjects)
+        for label, message in calls:
+            figures[f"warm {label} (customer-bound)"] = c.warm(label, [message] * (w + n), w, False, header)
+    finally:
+        c.stop()
+    return figures
 
 
 def measure(args, env, subjects, dynamo, work):
@@ -252,11 +300,29 @@ def floor_of(name):
     """The floor figure a product figure is compared with."""
     if name == "init":
         return "floor init"
-    if name == "first initialize":
+    if name.startswith("first initialize"):
         return "floor first invocation"
     if name == "warm tools/list":
         return "floor warm, tools/list bytes"
     return "floor warm"
+
+
+def report_pairs(runs, pairs):
+    """Figures that must count alike (another customer's data against missing data)."""
+    first = runs[0]
+    lines, failed = [], []
+    for name, pair in pairs.items():
+        a, b = pair["figures"]
+        if a not in first or b not in first:
+            failed.append(f"{name}: {a} or {b} was not counted")
+            continue
+        gap = (first[a] - first[b]) / first[b]
+        ok = abs(gap) <= pair["within"]
+        lines.append(f"{name}: {first[a]:,} against {first[b]:,} instructions, {first[a] - first[b]:+,} "
+                     f"({gap * 100:+.2f}%, allowed {pair['within'] * 100:.0f}%): {'ok' if ok else 'APART'}")
+        if not ok:
+            failed.append(f"{name}: {gap * 100:+.2f}% apart")
+    return lines, failed
 
 
 def report(runs, budgets, margin):
@@ -317,7 +383,7 @@ def main():
             return 2
     with open(args.budgets, "rb") as f:
         config = tomllib.load(f)
-    margin, budgets = config.get("margin", 0.03), config.get("figures", {})
+    margin, budgets, pairs = config.get("margin", 0.03), config.get("figures", {}), config.get("pairs", {})
 
     os.makedirs(OUT, exist_ok=True)
     started = time.time()
@@ -327,6 +393,7 @@ def main():
         args.keep = os.path.join(args.profile, f"run-{run + 1}") if args.profile else None
         if args.keep:
             os.makedirs(args.keep, exist_ok=True)
+        server = identity.AuthServer(os.path.join(work, "auth-server.log"))  # node starts meanwhile
         moto_port = bench.free_port()
         moto = subprocess.Popen([sys.executable, os.path.join(ROOT, "bench/moto_server.py"), "-H", "127.0.0.1",
                                  "-p", str(moto_port)], stdout=open(os.path.join(work, "moto.log"), "wb"),
@@ -343,17 +410,25 @@ def main():
                            stdout=subprocess.DEVNULL)
             dynamo = boto3.client("dynamodb")
             subjects = bench.pick_subjects(dynamo, TABLE)
-            runs.append(measure(args, env, subjects, dynamo, work))
+            figures = measure(args, env, subjects, dynamo, work)
+            figures.update(measure_oauth(args, env, server.ready(), work))
+            figures.update(measure_bound(args, env, identity.bound_subjects(dynamo, TABLE, subjects["order"]), work))
+            runs.append(dict(sorted(figures.items(), key=lambda kv: kv[0].startswith("floor"))))
         finally:
+            server.stop()
             moto.terminate()
             moto.wait()
         shutil.rmtree(work, ignore_errors=True)
     with open(args.json, "w") as f:
         json.dump({"runs": runs, "binary": args.binary, "floor": args.floor}, f, indent=1)
     table, failed, lower = report(runs, budgets, margin)
+    pair_lines, pair_failed = report_pairs(runs, pairs)
+    failed += pair_failed
     print(f"Instructions per figure (callgrind; {args.runs} run(s), {time.time() - started:.0f} s; "
           f"warm figures: mean of {args.n} after {args.warmup} warm-up)")
     print(table)
+    if pair_lines:
+        print("\nMust count alike (bench/budgets.toml [pairs]):\n" + "\n".join(pair_lines))
     if lower:
         print("\nWell under budget (lower it in bench/budgets.toml): " + "; ".join(lower))
     if failed:
