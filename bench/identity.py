@@ -99,29 +99,37 @@ def bound_env():
 def bound_subjects(dynamo, table, own_order):
     """The verified customer (the owner of `own_order`), another customer's order with a number
     of the same length, a number of that length no order has, the other customer's email and an
-    unknown email of the same length (a setup-only Scan)."""
-    owners, start = {}, None
-    while True:
-        kwargs = {"TableName": table, "Limit": 1000}
+    unknown email of the same length (setup-only reads: the first Scan page that has another
+    customer's order, and key lookups)."""
+    def head(number):
+        item = dynamo.get_item(TableName=table, Key={"pk": {"S": f"ORDER#{number}"}, "sk": {"S": "#ORDER"}})
+        return item.get("Item")
+
+    me = head(own_order)["customer_email"]["S"].lower()
+    other, start = None, None
+    while other is None:
+        kwargs = {"TableName": table, "Limit": 200}
         if start:
             kwargs["ExclusiveStartKey"] = start
         page = dynamo.scan(**kwargs)
         for item in page["Items"]:
-            if item.get("entity", {}).get("S") == "order":
-                owners[item["number"]["S"]] = item["customer_email"]["S"]
+            email = item.get("customer_email", {}).get("S", "")
+            if item.get("entity", {}).get("S") == "order" and len(item["number"]["S"]) == len(own_order) \
+                    and email.lower() != me and email.isascii() and email == email.strip() and "@" in email:
+                other = (item["number"]["S"], email)
+                break
         start = page.get("LastEvaluatedKey")
-        if not start:
-            break
-    me = owners[own_order].lower()
-    other = next(n for n in sorted(owners) if len(n) == len(own_order) and "@" in owners[n]
-                 and owners[n].lower() != me and owners[n].isascii() and owners[n] == owners[n].strip())
-    missing = next(str(n) for n in range(int(other) + 500_000, 10 ** len(other)) if str(n) not in owners)
-    other_email = owners[other]
+        if other is None and not start:
+            raise RuntimeError(f"no order of another customer in {table}")
+    number, other_email = other
+    missing = next(str(n) for n in range(int(number) + 500_000, 10 ** len(number)) if head(n) is None)
     local, domain = other_email.split("@", 1)
     unknown = "u" * len(local) + "@" + domain
-    if any(e.lower() == unknown.lower() for e in owners.values()):
+    known = dynamo.query(TableName=table, IndexName="gsi1", KeyConditionExpression="gsi1pk = :pk",
+                         ExpressionAttributeValues={":pk": {"S": f"CUSTOMER#{unknown.lower()}"}}, Limit=1)
+    if known["Items"]:
         raise RuntimeError(f"{unknown} is a customer in {table}")
-    return {"verified": me, "own": own_order, "other": other, "missing": missing,
+    return {"verified": me, "own": own_order, "other": number, "missing": missing,
             "other_email": other_email, "unknown_email": unknown}
 
 
