@@ -149,8 +149,11 @@ BOUND_PAIRS = [("get_order: other customer's order", "get_order: missing order")
 
 
 def check_bound_answers(texts, s):
-    """Another customer's data answers like missing data: the same text once the number or email
-    the caller gave is swapped (raises otherwise)."""
+    """The verified customer's own order answers, and another customer's data answers like missing
+    data: the same text once the number or email the caller gave is swapped (raises otherwise)."""
+    own = texts["get_order: own order"]
+    if not own.startswith(f"Order #{s['own']}"):
+        raise RuntimeError(f"customer-bound: the verified customer's own order answers: {own[:300]}")
     for other, missing, was, now in ((*BOUND_PAIRS[0], s["other"], s["missing"]),
                                      (*BOUND_PAIRS[1], s["other_email"], s["unknown_email"])):
         if texts[other].replace(was, now) != texts[missing]:
@@ -295,10 +298,7 @@ def measure_bound(fn, spawner, base_env, table, subjects, n):
         warm = interleaved(fn, series, n, 5, pairs=BOUND_PAIRS)
     finally:
         fn.stop()
-    texts = {k: v["text"] for k, v in warm.items()}
-    if not texts["get_order: own order"].startswith(f"Order #{subjects['own']}"):
-        raise RuntimeError(f"customer-bound: the verified customer's own order: {texts['get_order: own order'][:300]}")
-    check_bound_answers(texts, subjects)
+    check_bound_answers({k: v["text"] for k, v in warm.items()}, subjects)
     return {"subjects": subjects, "n": len(next(iter(warm.values()))["lat"]),
             "warm": {k: slim(v) for k, v in warm.items()},
             "pairs": {f"{a} vs {b}": compare(warm[a], warm[b]) for a, b in BOUND_PAIRS}}
