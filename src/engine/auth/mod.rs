@@ -90,10 +90,10 @@ impl Authenticator {
         }
         let keys: Option<&KeySettings> = settings.keys.as_ref();
         Some(Authenticator {
-            keys: keys.map(|k| KeyStore::new(k, aws)),
+            keys: keys.map(|k| KeyStore::new(k, aws.clone())),
             key_header: keys.and_then(|k| k.header.clone()),
             keys_in_url: keys.is_some_and(|k| k.in_url),
-            oauth: settings.oauth.clone().map(|o| ResourceServer::new(o, mcp_path)),
+            oauth: settings.oauth.clone().map(|o| ResourceServer::new(o, mcp_path, aws.tls_roots())),
         })
     }
 

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::caller::{Caller, IdentityClaim, Scopes, Via};
 use super::jwt::{ClaimRules, KeyCacheTiming, KeysLocation, TokenError, TokenVerifier};
+use crate::engine::aws::TlsRoots;
 use crate::engine::config::{ChallengeScopes, OAuthSettings};
 
 /// Where RFC 9728 metadata lives, before the resource's path.
@@ -26,7 +27,8 @@ pub struct ResourceServer {
 
 impl ResourceServer {
     /// A resource server for `settings`, serving MCP at `mcp_path`; fetches nothing yet.
-    pub fn new(settings: OAuthSettings, mcp_path: &str) -> Self {
+    /// Its key fetches trust `aws_roots` when the issuer is on an AWS host (Cognito).
+    pub fn new(settings: OAuthSettings, mcp_path: &str, aws_roots: TlsRoots) -> Self {
         let rules = ClaimRules {
             issuer: settings.issuer.clone(),
             audiences: settings.audiences.clone(),
@@ -44,7 +46,8 @@ impl ResourceServer {
             refresh_interval: settings.jwks_refresh_interval,
             fetch_deadline: FETCH_DEADLINE,
         };
-        ResourceServer { verifier: TokenVerifier::new(rules, location, timing), settings, mcp_path: mcp_path.into() }
+        let verifier = TokenVerifier::new(rules, location, timing).with_aws_roots(aws_roots);
+        ResourceServer { verifier, settings, mcp_path: mcp_path.into() }
     }
 
     /// The caller an access token establishes, with the value of the configured identity claim
@@ -144,7 +147,7 @@ mod tests {
             challenge_scopes: ChallengeScopes::All,
             identity_claim: None,
         };
-        ResourceServer::new(settings, "/mcp")
+        ResourceServer::new(settings, "/mcp", TlsRoots::Amazon)
     }
 
     #[test]

@@ -114,6 +114,11 @@ impl AwsContext {
         AwsContext { settings, sdk: OnceCell::new(), calls: Arc::default() }
     }
 
+    /// The certificate authorities trusted for AWS hosts (`MCP_TLS_ROOTS`).
+    pub fn tls_roots(&self) -> TlsRoots {
+        self.settings.tls_roots
+    }
+
     /// The interceptor a client of `service` adds to its configuration, so its calls, retries
     /// and timeouts are counted.
     pub fn call_counter(&self, service: Service) -> CallCounter {

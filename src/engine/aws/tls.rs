@@ -34,7 +34,8 @@ impl TlsRoots {
         }
     }
 
-    fn trust_store(self) -> TrustStore {
+    /// The trust store these roots make.
+    pub(crate) fn trust_store(self) -> TrustStore {
         match self {
             TlsRoots::Amazon => TrustStore::empty().with_pem_certificate(AMAZON_TRUST_ROOTS),
             TlsRoots::System => TrustStore::default(),

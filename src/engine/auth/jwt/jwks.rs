@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 use tokio::sync::{Mutex, OnceCell};
 
+use crate::engine::aws::TlsRoots;
+
 use super::fetch::{DocumentClient, FetchError, acceptable_url};
 use super::keys::{KeySet, KeySetError};
 
@@ -62,6 +64,7 @@ struct IssuerMetadata {
 pub struct KeyCache {
     location: KeysLocation,
     timing: KeyCacheTiming,
+    aws_roots: TlsRoots,
     client: OnceCell<DocumentClient>,
     jwks_url: OnceCell<String>,
     state: Mutex<CacheState>,
@@ -79,10 +82,17 @@ impl KeyCache {
         KeyCache {
             location,
             timing,
+            aws_roots: TlsRoots::default(),
             client: OnceCell::new(),
             jwks_url: OnceCell::new(),
             state: Mutex::new(CacheState::default()),
         }
+    }
+
+    /// The same cache, trusting `roots` for an issuer on an AWS host (`MCP_TLS_ROOTS`).
+    pub fn with_aws_roots(mut self, roots: TlsRoots) -> Self {
+        self.aws_roots = roots;
+        self
     }
 
     /// The keys: cached ones while fresh; fetched when there are none or they are past their TTL
@@ -138,7 +148,8 @@ impl KeyCache {
     }
 
     async fn fetch(&self) -> Result<KeySet, KeysError> {
-        let client = self.client.get_or_init(|| async { DocumentClient::new(self.timing.fetch_deadline) }).await;
+        let client =
+            self.client.get_or_init(|| async { DocumentClient::new(self.timing.fetch_deadline, self.aws_roots) }).await;
         let url = self.jwks_url.get_or_try_init(|| self.locate(client)).await?;
         let document = client.get(url).await?;
         KeySet::parse(&document).map_err(|source| KeysError::Document { url: url.clone(), source })

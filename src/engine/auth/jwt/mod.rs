@@ -16,6 +16,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use thiserror::Error;
 
+use crate::engine::aws::TlsRoots;
+
 pub use claims::{ClaimRules, TokenClaims, same_resource};
 pub use fetch::acceptable_url;
 pub use jwks::{KeyCache, KeyCacheTiming, KeysLocation};
@@ -83,6 +85,12 @@ impl TokenVerifier {
     /// A verifier; nothing is fetched until the first token that passes the offline checks.
     pub fn new(rules: ClaimRules, location: KeysLocation, timing: KeyCacheTiming) -> Self {
         TokenVerifier { rules, keys: KeyCache::new(location, timing) }
+    }
+
+    /// The same verifier, trusting `roots` when the issuer is on an AWS host (`MCP_TLS_ROOTS`).
+    pub fn with_aws_roots(mut self, roots: TlsRoots) -> Self {
+        self.keys = self.keys.with_aws_roots(roots);
+        self
     }
 
     /// The claim rules.
