@@ -161,14 +161,17 @@ class Counted:
         self.wait_polls(polls + 1)
         return response
 
-    def warm(self, label, messages, warmup, check=True, event=None):
+    def warm(self, label, messages, warmup, check=True, event=None, answers=None):
         """Mean instructions per invocation over `messages` after the first `warmup` of them;
-        `event`: url_event's arguments (a token, headers)."""
+        `event`: url_event's arguments (a token, headers); `answers`: a list that receives every
+        response."""
         for message in messages[:warmup]:
-            self.invoke(message, check, label, **(event or {}))
+            response = self.invoke(message, check, label, **(event or {}))
+            answers is None or answers.append(response)
         self.dump(f"{label} warm-up")
         for message in messages[warmup:]:
-            self.invoke(message, check, label, **(event or {}))
+            response = self.invoke(message, check, label, **(event or {}))
+            answers is None or answers.append(response)
         return round(self.dump(label) / len(messages[warmup:]))
 
     def stop(self):
@@ -266,10 +269,17 @@ def measure(args, env, subjects, dynamo, work):
         product.dump("answer")
         for label, message in bench.tool_calls(subjects):
             figures[f"warm {label}"] = product.warm(label, repeat(message), w)
-        # Each cancellation cancels another order (a repeated one would only replay).
-        cancels = [call("cancel_order", {"order_number": o, "reason": "customer_request"})
-                   for o in cancellable(dynamo, w + n)]
-        figures["warm cancel_order"] = product.warm("cancel_order", cancels, w)
+        # A first call previews (no confirmation token yet); a confirmed call cancels. Every call
+        # is on another order (a repeated cancellation would only replay).
+        orders = cancellable(dynamo, w + n)
+        cancel = lambda o, **extra: call("cancel_order", {"order_number": o, "reason": "customer_request", **extra})  # noqa: E731
+        previews = []
+        figures["warm cancel_order (preview)"] = product.warm(
+            "cancel_order preview", [cancel(o) for o in orders], w, answers=previews)
+        tokens = [bench.lambda_result(p, "cancel_order preview")["structuredContent"]["confirmation_token"]
+                  for p in previews]
+        confirmed = [cancel(o, confirmation_token=t) for o, t in zip(orders, tokens)]
+        figures["warm cancel_order (confirmed)"] = product.warm("cancel_order confirmed", confirmed, w)
     finally:
         product.stop()
 
