@@ -6,7 +6,6 @@
 use std::time::Duration;
 
 use super::{ConfigError, lambda_env, whole};
-use crate::engine::auth::jwt::acceptable_url;
 
 /// Default header carrying the API key.
 pub const DEFAULT_API_KEY_HEADER: &str = "x-api-key";
@@ -193,6 +192,21 @@ fn seconds(get: &impl Fn(&str) -> Option<String>, name: &'static str) -> Result<
     whole(get, name).map(Duration::from_secs)
 }
 
+/// Where the OAuth documents may be read from (the issuer, its metadata, the JWK Set): true for
+/// `https://...`, and for plain `http://` only to `localhost`, `127.0.0.1` or `[::1]` (local
+/// authorization servers).
+pub fn acceptable_url(url: &str) -> bool {
+    let Ok(uri) = url.parse::<lambda_http::http::Uri>() else { return false };
+    match (uri.scheme_str(), uri.host()) {
+        (Some("https"), Some(_)) => true,
+        (Some("http"), Some(host)) => {
+            let host = host.trim_start_matches('[').trim_end_matches(']');
+            host.eq_ignore_ascii_case("localhost") || host == "127.0.0.1" || host == "::1"
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,5 +260,20 @@ mod tests {
         assert!(auth(&[("MCP_AUTH", "off")]).unwrap().is_off());
         let odd = auth(&[("MCP_AUTH", "oauth"), OAUTH[0], OAUTH[1], ("MCP_OAUTH_CHALLENGE_SCOPES", "some")]);
         assert!(matches!(odd, Err(ConfigError::Invalid { name: "MCP_OAUTH_CHALLENGE_SCOPES", .. })));
+    }
+
+    #[test]
+    fn only_https_or_loopback_http_is_acceptable() {
+        for ok in [
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc/.well-known/jwks.json",
+            "http://127.0.0.1:4444/jwks",
+            "http://localhost:9000/jwks",
+            "http://[::1]:8080/jwks",
+        ] {
+            assert!(acceptable_url(ok), "{ok}");
+        }
+        for bad in ["http://issuer.example.com/jwks", "ftp://x/y", "/jwks", "", "http://127.0.0.1.evil.com/jwks"] {
+            assert!(!acceptable_url(bad), "{bad}");
+        }
     }
 }

@@ -7,7 +7,7 @@ mod limits;
 
 use thiserror::Error;
 
-pub use auth::{AuthSettings, ChallengeScopes, KeySettings, OAuthSettings};
+pub use auth::{AuthSettings, ChallengeScopes, KeySettings, OAuthSettings, acceptable_url};
 pub use lambda_env::{AUTH_OFF_ACKNOWLEDGEMENT, Runtime};
 pub use limits::{LIMITS, Limit, whole};
 

@@ -20,6 +20,7 @@ use http_body_util::{BodyExt, Limited};
 use thiserror::Error;
 
 use crate::engine::aws::TlsRoots;
+use crate::engine::config::acceptable_url;
 
 /// The largest document read.
 pub const MAX_DOCUMENT_BYTES: usize = 64 * 1024;
@@ -37,19 +38,6 @@ pub enum FetchError {
     Status { url: String, status: u16 },
     #[error("`{url}` sent more than {MAX_DOCUMENT_BYTES} bytes, or its body broke off")]
     Body { url: String },
-}
-
-/// True for `https://...`, and for `http://` to `localhost`, `127.0.0.1` or `[::1]`.
-pub fn acceptable_url(url: &str) -> bool {
-    let Ok(uri) = url.parse::<lambda_http::http::Uri>() else { return false };
-    match (uri.scheme_str(), uri.host()) {
-        (Some("https"), Some(_)) => true,
-        (Some("http"), Some(host)) => {
-            let host = host.trim_start_matches('[').trim_end_matches(']');
-            host.eq_ignore_ascii_case("localhost") || host == "127.0.0.1" || host == "::1"
-        }
-        _ => false,
-    }
 }
 
 /// An HTTPS client for documents an authorization server publishes. An issuer on an AWS host is
@@ -163,20 +151,5 @@ mod tests {
             assert_eq!(trust(system), Trust::System, "{system}");
         }
         assert_eq!(trust("http://127.0.0.1:4444/jwks"), Trust::Plain);
-    }
-
-    #[test]
-    fn only_https_or_loopback_http_is_acceptable() {
-        for ok in [
-            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc/.well-known/jwks.json",
-            "http://127.0.0.1:4444/jwks",
-            "http://localhost:9000/jwks",
-            "http://[::1]:8080/jwks",
-        ] {
-            assert!(acceptable_url(ok), "{ok}");
-        }
-        for bad in ["http://issuer.example.com/jwks", "ftp://x/y", "/jwks", "", "http://127.0.0.1.evil.com/jwks"] {
-            assert!(!acceptable_url(bad), "{bad}");
-        }
     }
 }

@@ -10,8 +10,9 @@ use serde::Deserialize;
 use tokio::sync::{Mutex, OnceCell};
 
 use crate::engine::aws::TlsRoots;
+use crate::engine::config::acceptable_url;
 
-use super::fetch::{DocumentClient, FetchError, acceptable_url};
+use super::fetch::{DocumentClient, FetchError};
 use super::keys::{KeySet, KeySetError};
 
 /// Where the keys are published.

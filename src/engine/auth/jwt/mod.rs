@@ -19,7 +19,6 @@ use thiserror::Error;
 use crate::engine::aws::TlsRoots;
 
 pub use claims::{ClaimRules, TokenClaims, same_resource};
-pub use fetch::acceptable_url;
 pub use jwks::{KeyCache, KeyCacheTiming, KeysLocation};
 pub use keys::{KeyMatch, KeySet, KeySetError};
 pub use token::{Algorithm, MAX_TOKEN_BYTES, looks_like_jwt};
