@@ -68,6 +68,8 @@ pub struct FaultServer {
     requests: Arc<AtomicUsize>,
     bodies: Arc<Mutex<Vec<String>>>,
     targets: Arc<Mutex<Vec<String>>>,
+    /// The upstream's answer bodies of relayed requests, by request index.
+    answers: Arc<Mutex<Vec<(usize, String)>>>,
 }
 
 impl FaultServer {
@@ -78,11 +80,13 @@ impl FaultServer {
         let requests = Arc::new(AtomicUsize::new(0));
         let bodies = Arc::new(Mutex::new(Vec::new()));
         let targets = Arc::new(Mutex::new(Vec::new()));
+        let answers = Arc::new(Mutex::new(Vec::new()));
         let (counter, recorded, named) = (requests.clone(), bodies.clone(), targets.clone());
+        let answered = answers.clone();
         tokio::spawn(async move {
             while let Ok((mut socket, _)) = listener.accept().await {
                 let (counter, recorded, fault) = (counter.clone(), recorded.clone(), fault.clone());
-                let named = named.clone();
+                let (named, answered) = (named.clone(), answered.clone());
                 tokio::spawn(async move {
                     loop {
                         let Some((request, body_at)) = read_message(&mut socket).await else {
@@ -93,7 +97,10 @@ impl FaultServer {
                         named.lock().unwrap().push(target(&request[..body_at]));
                         let answer = match &fault {
                             Fault::Relay(upstream) => match relay(upstream, &request).await {
-                                Some(answer) => answer,
+                                Some(answer) => {
+                                    answered.lock().unwrap().push((seen, body_of(&answer)));
+                                    answer
+                                }
                                 None => return,
                             },
                             Fault::RelayThenSilence { upstream, relayed } if seen < *relayed => {
@@ -143,7 +150,14 @@ impl FaultServer {
                 });
             }
         });
-        FaultServer { endpoint, requests, bodies, targets }
+        FaultServer { endpoint, requests, bodies, targets, answers }
+    }
+
+    /// The upstream's answer body to request `index` (in the order of [`Self::bodies`]), when a
+    /// [`Fault::Relay`] passed it on and got one.
+    pub fn answer(&self, index: usize) -> Option<String> {
+        let answers = self.answers.lock().unwrap();
+        answers.iter().find(|(i, _)| *i == index).map(|(_, body)| body.clone())
     }
 
     /// The `X-Amz-Target` of each request received so far (`DynamoDB_20120810.GetItem`, ...), in
@@ -170,6 +184,12 @@ fn target(head: &[u8]) -> String {
         .find_map(|line| line.split_once(':').filter(|(name, _)| name.eq_ignore_ascii_case("x-amz-target")))
         .map(|(_, value)| value.trim().to_owned())
         .unwrap_or_default()
+}
+
+/// The body of an HTTP message (after the blank line that ends its head).
+fn body_of(message: &[u8]) -> String {
+    let at = message.windows(4).position(|w| w == b"\r\n\r\n").map_or(message.len(), |at| at + 4);
+    String::from_utf8_lossy(&message[at..]).into_owned()
 }
 
 /// Passes one request to `upstream` on a new connection and returns its response.

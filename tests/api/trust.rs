@@ -2,7 +2,9 @@
 //! customer-bound reads only the verified customer's data, whoever asks and however: every tool,
 //! by order number, by email, and with session values another tool wrote. Another customer's
 //! order answers exactly like a missing one, with the same DynamoDB requests (recorded by a relay
-//! in front of moto); another customer's email like an unknown one, with none.
+//! in front of moto), which read only the caller's own orders, so DynamoDB's work (its answer,
+//! `ScannedCount` included) is the same whether the number exists or not; another customer's
+//! email answers like an unknown one, with no request.
 
 use lambda_mcp::order_desk::trust::{IdentitySource, TrustModel};
 use serde_json::{Value, json};
@@ -106,6 +108,51 @@ async fn customer_bound_cross_customer_attempts_answer_like_not_found_with_the_s
         attempts += 1;
     }
     assert_eq!(attempts, 5, "every tool, by number and by email");
+}
+
+/// The DynamoDB exchanges since request `from`: operation, request and the upstream's answer.
+fn exchanges_since(relay: &FaultServer, from: usize) -> Vec<(String, Value, Value)> {
+    let (targets, bodies) = (relay.targets(), relay.bodies());
+    (from..bodies.len())
+        .filter(|&i| targets[i].starts_with("DynamoDB"))
+        .map(|i| {
+            let answer = relay.answer(i).expect("moto answered");
+            (targets[i].clone(), serde_json::from_str(&bodies[i]).unwrap(), serde_json::from_str(&answer).unwrap())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn customer_bound_work_for_a_number_the_customer_does_not_own_does_not_depend_on_the_number() {
+    let (app, relay) = bound_app(IdentitySource::SessionVariable(VARIABLE.into())).await;
+    let ((mine, my_order), (_, their_order)) = two_customers();
+    let my_orders = data_set().orders.iter().filter(|d| d.order.customer_email == mine).count();
+    let session = json!({ VARIABLE: mine });
+    let own = call_as(&app, "get_order", json!({"order_number": my_order}), session.clone(), &[]).await;
+    assert_eq!(own["isError"], false, "{own}");
+    for ((tool, foreign), (_, missing)) in by_number(&their_order).into_iter().zip(by_number(MISSING)) {
+        let mut work = Vec::new();
+        for (number, args) in [(&their_order, foreign), (&MISSING.to_owned(), missing)] {
+            let start = relay.bodies().len();
+            let answer = call_as(&app, tool, args, session.clone(), &[]).await;
+            assert!(text_of(&answer).contains(number.as_str()), "{tool}: {answer}");
+            let exchanges = exchanges_since(&relay, start);
+            // One Query on the caller's own index partition; the order's own key is never read.
+            let [(target, request, response)] = exchanges.as_slice() else { panic!("{tool}: {exchanges:?}") };
+            assert_eq!(target, "DynamoDB_20120810.Query", "{tool}");
+            assert_eq!(request["IndexName"], "gsi1", "{tool}");
+            assert_eq!(request["ExpressionAttributeValues"][":owner"]["S"], format!("CUSTOMER#{mine}"), "{tool}");
+            assert_eq!(request["ExpressionAttributeValues"][":number"]["S"], number.as_str(), "{tool}");
+            assert!(!request.to_string().contains(&format!("ORDER#{number}")), "{tool}: {request}");
+            // DynamoDB read the customer's orders and returned none, whatever the number.
+            assert_eq!(response["Count"], 0, "{tool}: {response}");
+            assert_eq!(response["ScannedCount"], my_orders, "{tool}: {response}");
+            let mut request = request.clone();
+            request["ExpressionAttributeValues"][":number"]["S"] = json!("N");
+            work.push((request, response.clone()));
+        }
+        assert_eq!(work[0], work[1], "{tool}: the same request and the same answer for both numbers");
+    }
 }
 
 #[tokio::test]

@@ -118,7 +118,19 @@ impl OrderStore for MemoryStore {
         owner: Option<&str>,
         _consistent: bool,
     ) -> Result<Option<Order>, StoreError> {
+        // As the DynamoDB store: the owner's own orders first, the head only for one of them.
+        if let Some(owner) = owner
+            && !self.owns_order(number, owner).await?
+        {
+            return Ok(None);
+        }
         self.read("order_head", |state| state.orders.get(number).map(|d| d.order.clone()).filter(|o| owns(owner, o)))
+    }
+
+    async fn owns_order(&self, number: &str, owner: &str) -> Result<bool, StoreError> {
+        self.read("owns_order", |state| {
+            state.orders.values().any(|d| d.order.number == number && owns(Some(owner), &d.order))
+        })
     }
 
     async fn customer_orders(&self, email: &str, limit: usize) -> Result<CustomerOrders, StoreError> {

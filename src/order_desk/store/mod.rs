@@ -93,14 +93,20 @@ pub trait OrderStore: Send + Sync + 'static {
     fn get_order(&self, number: &str) -> impl Future<Output = Result<Option<OrderDetails>, StoreError>> + Send;
 
     /// An order's head only (no lines); `consistent` for read-before-write. With an `owner`
-    /// (email), only an order of that customer: another customer's order answers `None` exactly
-    /// as a missing one does, from the same store calls.
+    /// (email), only an order of that customer: [`Self::owns_order`] first, then the head for
+    /// the customer's own order only, so another customer's order answers `None` exactly as a
+    /// missing one does, from the same store work.
     fn order_head(
         &self,
         number: &str,
         owner: Option<&str>,
         consistent: bool,
     ) -> impl Future<Output = Result<Option<Order>, StoreError>> + Send;
+
+    /// True when the customer `owner` (email) has an order `number`, found among that customer's
+    /// own orders: the store's work for a number they do not own depends only on `owner`, never
+    /// on whether the number exists.
+    fn owns_order(&self, number: &str, owner: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// A customer's profile and newest `limit` orders.
     fn customer_orders(

@@ -68,7 +68,26 @@ async fn another_customers_order_answers_exactly_like_a_missing_one() {
         let shown = foreign_answer.result.to_string().replace(&theirs.number, "99999999");
         assert_eq!(shown, missing_answer.result.to_string(), "{tool}: the same answer");
         assert_eq!(foreign_calls, missing_calls, "{tool}: the same store calls");
+        // The order itself is never read: only the verified customer's own orders are.
+        assert!(foreign_calls.contains(&"owns_order"), "{tool}: {foreign_calls:?}");
+        assert!(!foreign_calls.iter().any(|c| ["order_head", "get_order"].contains(c)), "{tool}: {foreign_calls:?}");
         assert!(!shown.contains(&theirs.customer_email) && !shown.contains(&theirs.customer_name));
+    }
+}
+
+#[tokio::test]
+async fn the_own_order_is_read_only_after_it_is_found_among_the_customers_orders() {
+    let (tools, store) = bound();
+    let (mine, _) = two_customers();
+    let ctx = as_customer(Some(&mine.customer_email), json!({}), Lang::En);
+    // get_order reads the whole order after the check (it holds the head): no separate head read.
+    for (tool, calls) in
+        [("get_order", vec!["owns_order", "get_order"]), ("search_orders", vec!["owns_order", "order_head"])]
+    {
+        store.take_calls();
+        let answer = call(&tools, tool, json!({"order_number": mine.number}), &ctx).await;
+        assert!(!answer.is_error(), "{tool}: {}", answer.text());
+        assert_eq!(store.take_calls(), calls, "{tool}");
     }
 }
 

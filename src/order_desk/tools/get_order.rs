@@ -131,11 +131,14 @@ NOT: To find orders by customer email, or when the customer does not know the nu
         let number = params.order_number;
         let access = self.guard.access(ctx)?;
         let not_found = || ToolError::terminal(text(ctx.lang, "order-not-found", &[arg("number", number.as_str())]));
-        // Bound to a customer, the order's owner is checked first, by one call that answers the
-        // same for a missing order and for another customer's.
+        // Bound to a customer, ownership is checked first among that customer's own orders (the
+        // same store work for a missing order and for another customer's); the order's partition
+        // is read only for their own, and it holds the head, so no separate head read.
         if let Some(owner) = access.customer() {
-            let owned = self.store.order_head(&number, Some(owner), false).await;
-            owned.map_err(|e| store_failure(&e, ctx.lang))?.ok_or_else(not_found)?;
+            let owned = self.store.owns_order(&number, owner).await.map_err(|e| store_failure(&e, ctx.lang))?;
+            if !owned {
+                return Err(not_found());
+            }
         }
         let details = match self.store.get_order(&number).await {
             Ok(Some(details)) if access.allows(&details.order.customer_email) => details,

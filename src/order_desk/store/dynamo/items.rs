@@ -71,9 +71,13 @@ pub fn customer_pk(email: &str) -> String {
     format!("CUSTOMER#{}", email.to_lowercase())
 }
 
+/// What every order's sort key in a customer's index partitions begins with (the profile's
+/// does not).
+pub const ORDER_INDEX_SK_PREFIX: &str = "ORDER#";
+
 /// Sort key of an order in a customer's index partitions: newest sorts last.
 pub fn order_index_sk(order: &Order) -> String {
-    format!("ORDER#{}#{}", order.created_at, order.number)
+    format!("{ORDER_INDEX_SK_PREFIX}{}#{}", order.created_at, order.number)
 }
 
 #[derive(Serialize, Deserialize)]

@@ -5,6 +5,7 @@
 mod cancel;
 pub mod items;
 mod orders;
+mod owned;
 
 use std::sync::Arc;
 
@@ -94,8 +95,12 @@ impl OrderStore for DynamoStore {
     ) -> Result<Option<Order>, StoreError> {
         match owner {
             None => self.get_order_head(number, consistent).await,
-            Some(owner) => self.query_owned_order_head(number, owner, consistent).await,
+            Some(owner) => self.owned_order_head(number, owner, consistent).await,
         }
+    }
+
+    async fn owns_order(&self, number: &str, owner: &str) -> Result<bool, StoreError> {
+        self.query_owns_order(number, owner).await
     }
 
     async fn customer_orders(&self, email: &str, limit: usize) -> Result<CustomerOrders, StoreError> {

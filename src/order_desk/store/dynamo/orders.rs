@@ -148,36 +148,6 @@ impl DynamoStore {
         Ok(output.item.map(items::order_from_item).transpose()?)
     }
 
-    /// An order's head when it belongs to `owner`: one `Query` on the head's key, filtered on the
-    /// customer it is indexed under, so DynamoDB returns nothing both for a missing order and for
-    /// another customer's (same call, same empty answer: no way to tell them apart).
-    pub(super) async fn query_owned_order_head(
-        &self,
-        number: &str,
-        owner: &str,
-        consistent: bool,
-    ) -> Result<Option<Order>, StoreError> {
-        let (expression, mut names) = projection(ORDER_ATTRIBUTES);
-        names.insert("#owner".into(), "gsi1pk".into());
-        let output = self
-            .client()
-            .await
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk AND sk = :sk")
-            .filter_expression("#owner = :owner")
-            .expression_attribute_values(":pk", s(items::order_pk(number)))
-            .expression_attribute_values(":sk", s(items::ORDER_SK))
-            .expression_attribute_values(":owner", s(items::customer_pk(owner)))
-            .projection_expression(expression)
-            .set_expression_attribute_names(Some(names))
-            .consistent_read(consistent)
-            .send()
-            .await
-            .map_err(|e| sdk_error(&e))?;
-        Ok(output.items.unwrap_or_default().into_iter().next().map(items::order_from_item).transpose()?)
-    }
-
     /// A customer's profile and newest `limit` orders: one `Query` on `gsi1`, newest first (the
     /// profile's sort key sorts after every order's, so it comes back first).
     pub(super) async fn query_customer_orders(&self, email: &str, limit: usize) -> Result<CustomerOrders, StoreError> {
