@@ -156,6 +156,42 @@ async fn customer_bound_work_for_a_number_the_customer_does_not_own_does_not_dep
 }
 
 #[tokio::test]
+async fn customer_bound_own_order_costs_the_ownership_query_and_one_read_of_the_order() {
+    let (app, relay) = bound_app(IdentitySource::SessionVariable(VARIABLE.into())).await;
+    let ((mine, my_order), _) = two_customers();
+    let session = json!({ VARIABLE: mine });
+    let requests = |start: usize| -> Vec<String> {
+        let shown = |(target, request, _): (String, Value, Value)| {
+            let operation = target.rsplit('.').next().unwrap_or_default().to_owned();
+            let index = request["IndexName"].as_str().map(|i| format!(" {i}")).unwrap_or_default();
+            let consistent = if request["ConsistentRead"] == true { " consistent" } else { "" };
+            format!("{operation}{index}{consistent}")
+        };
+        exchanges_since(&relay, start).into_iter().map(shown).collect()
+    };
+    let args = json!({"order_number": my_order, "reason": "other"});
+    let _ = call_as(&app, "get_customer", json!({"email": mine}), session.clone(), &[]).await;
+    // get_order reads the order's partition, which holds the head: no separate head read.
+    let start = relay.bodies().len();
+    let _ = call_as(&app, "get_order", json!({"order_number": my_order}), session.clone(), &[]).await;
+    assert_eq!(requests(start), ["Query gsi1", "Query"]);
+    let start = relay.bodies().len();
+    let _ = call_as(&app, "search_orders", json!({"order_number": my_order}), session.clone(), &[]).await;
+    assert_eq!(requests(start), ["Query gsi1", "GetItem"]);
+    let start = relay.bodies().len();
+    let preview = call_as(&app, "cancel_order", args.clone(), session.clone(), &[]).await;
+    assert_eq!(requests(start), ["Query gsi1", "GetItem"]);
+    let mut confirmed = args;
+    confirmed["confirmation_token"] = preview["structuredContent"]["confirmation_token"].clone();
+    let start = relay.bodies().len();
+    let done = call_as(&app, "cancel_order", confirmed, session, &[]).await;
+    assert_eq!(done["structuredContent"]["status"], "cancelled", "{done}");
+    // The lease claimed, then read before write: the head by its key, consistently, once
+    // ownership is known; then the cancellation's transaction.
+    assert_eq!(requests(start), ["PutItem", "Query gsi1", "GetItem consistent", "TransactWriteItems"]);
+}
+
+#[tokio::test]
 async fn customer_bound_lets_the_verified_customer_read_and_cancel_their_own_orders() {
     let (app, _) = bound_app(IdentitySource::SessionVariable(VARIABLE.into())).await;
     let ((mine, my_order), _) = two_customers();
