@@ -30,6 +30,8 @@ import { parseArgs } from 'node:util';
 
 import Provider, { errors } from 'oidc-provider';
 
+import { consentHeadlessly } from './consent.mjs';
+
 const { values: args } = parseArgs({
   options: {
     resource: { type: 'string' },
@@ -158,40 +160,12 @@ async function userToken({ account, email, email_verified: verified, resource = 
   else profiles.set(account, verified === undefined ? { email } : { email, email_verified: verified });
   const verifier = crypto.randomBytes(32).toString('base64url');
   const challenge = crypto.createHash('sha256').update(verifier).digest('base64url');
-  const jar = new Map();
-  const cookies = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  const keep = (res) => {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const at = pair.indexOf('=');
-      jar.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-  };
   const query = new URLSearchParams({
     client_id: USER_CLIENT, response_type: 'code', redirect_uri: USER_REDIRECT, scope, resource,
     code_challenge: challenge, code_challenge_method: 'S256', state: 'user-token',
   });
-  let url = new URL(`/auth?${query}`, issuer);
-  for (let step = 0; step < 12 && !url.href.startsWith(USER_REDIRECT); step += 1) {
-    let res;
-    const interaction = url.pathname.match(/^\/interaction\/([^/]+)$/);
-    if (interaction) {
-      res = await fetch(url, { headers: { cookie: cookies(), accept: 'application/json' } });
-      keep(res);
-      const { prompt } = await res.json();
-      res = await fetch(new URL(`${url.pathname}/${prompt === 'login' ? 'login' : 'confirm'}`, url), {
-        method: 'POST', redirect: 'manual', headers: { cookie: cookies(), 'content-type': 'application/json' },
-        body: JSON.stringify({ account }),
-      });
-    } else {
-      res = await fetch(url, { redirect: 'manual', headers: { cookie: cookies() } });
-    }
-    keep(res);
-    const location = res.headers.get('location');
-    if (!location) throw new Error(`the flow stopped with ${res.status} at ${url.pathname}: ${await res.text()}`);
-    url = new URL(location, url);
-  }
-  const code = url.href.startsWith(USER_REDIRECT) ? url.searchParams.get('code') : null;
+  const url = await consentHeadlessly(new URL(`/auth?${query}`, issuer), USER_REDIRECT, account);
+  const code = url.searchParams.get('code');
   if (!code) throw new Error(`no code: ${url.href}`);
   const form = new URLSearchParams({
     grant_type: 'authorization_code', code, redirect_uri: USER_REDIRECT, code_verifier: verifier,

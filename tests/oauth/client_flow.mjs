@@ -26,6 +26,8 @@ import {
   UnauthorizedError,
 } from '@modelcontextprotocol/client';
 
+import { consentHeadlessly } from './consent.mjs';
+
 const MCP_URL = new URL(process.env.MCP_URL ?? '');
 const AS = JSON.parse(process.env.AS_INFO ?? '{}');
 const ORDER = process.env.MCP_ORDER_NUMBER ?? '1000001';
@@ -65,43 +67,6 @@ class HeadlessProvider {
   codeVerifier() { return this.verifier; }
   saveDiscoveryState(state) { this.discovery = state; }
   discoveryState() { return this.discovery; }
-}
-
-// The user's browser, headless: follows the authorization server's redirects with its cookies,
-// signs in as `account` and consents, and returns the callback URL carrying the code.
-async function consentHeadlessly(authorizationUrl, account = 'alice') {
-  const jar = new Map();
-  const cookies = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  const keep = (res) => {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const at = pair.indexOf('=');
-      jar.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-  };
-  let url = new URL(authorizationUrl);
-  for (let step = 0; step < 12; step += 1) {
-    if (url.href.startsWith(REDIRECT)) return url;
-    let res;
-    const interaction = url.pathname.match(/^\/interaction\/([^/]+)$/);
-    if (interaction) {
-      res = await fetch(url, { headers: { cookie: cookies() } });
-      keep(res);
-      const { prompt } = await res.json();
-      const action = prompt === 'login' ? 'login' : 'confirm';
-      res = await fetch(new URL(`${url.pathname}/${action}`, url), {
-        method: 'POST', redirect: 'manual', headers: { cookie: cookies(), 'content-type': 'application/json' },
-        body: JSON.stringify({ account }),
-      });
-    } else {
-      res = await fetch(url, { redirect: 'manual', headers: { cookie: cookies() } });
-    }
-    keep(res);
-    const location = res.headers.get('location');
-    if (!location) throw new Error(`the authorization server answered ${res.status} at ${url.pathname}: ${await res.text()}`);
-    url = new URL(location, url);
-  }
-  throw new Error('no callback after 12 redirects');
 }
 
 async function connect(authProvider, options = {}) {
@@ -164,7 +129,7 @@ async function authorizationCodeFlow() {
 
 // The user consents in the (headless) browser; the client redeems the code.
 async function finish(provider) {
-  const callback = await consentHeadlessly(provider.pending);
+  const callback = await consentHeadlessly(provider.pending, REDIRECT);
   const transport = new StreamableHTTPClientTransport(MCP_URL, { authProvider: provider });
   await transport.finishAuth(callback.searchParams);
 }
