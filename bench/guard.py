@@ -43,14 +43,15 @@ import tomllib
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402
 import identity  # noqa: E402
-from bench import INITIALIZE, KEY, SECRET, TOOLS_LIST, call, url_event  # noqa: E402
+import harness  # noqa: E402
+from harness import INITIALIZE, KEY, SECRET, TOOLS_LIST, call, url_event  # noqa: E402
 
-ROOT = bench.ROOT
+ROOT = harness.ROOT
 OUT = os.path.join(ROOT, "target", "guard")
 TABLE = "guard-orders"
 
 
-class SequencedRuntimeApi(bench.RuntimeApi):
+class SequencedRuntimeApi(harness.RuntimeApi):
     """The emulator with request ids and trace ids from a fixed-width sequence (a new trace id per
     invocation, as Lambda sends, but the same sequence on every run), and a record of each poll."""
 
@@ -157,7 +158,7 @@ class Counted:
         polls = self.api.polls
         _, response, _ = self.api.invoke(self.api.next_id(), url_event(message, **event), timeout=300)
         if check:
-            bench.lambda_result(response, what)
+            harness.lambda_result(response, what)
         self.wait_polls(polls + 1)
         return response
 
@@ -276,7 +277,7 @@ def measure(args, env, subjects, dynamo, work):
         previews = []
         figures["warm cancel_order (preview)"] = product.warm(
             "cancel_order preview", [cancel(o) for o in orders], w, answers=previews)
-        tokens = [bench.lambda_result(p, "cancel_order preview")["structuredContent"]["confirmation_token"]
+        tokens = [harness.lambda_result(p, "cancel_order preview")["structuredContent"]["confirmation_token"]
                   for p in previews]
         confirmed = [cancel(o, confirmation_token=t) for o, t in zip(orders, tokens)]
         figures["warm cancel_order (confirmed)"] = product.warm("cancel_order confirmed", confirmed, w)
@@ -404,12 +405,12 @@ def main():
         if args.keep:
             os.makedirs(args.keep, exist_ok=True)
         server = identity.AuthServer(os.path.join(work, "auth-server.log"))  # node starts meanwhile
-        moto_port = bench.free_port()
+        moto_port = harness.free_port()
         moto = subprocess.Popen([sys.executable, os.path.join(ROOT, "bench/moto_server.py"), "-H", "127.0.0.1",
                                  "-p", str(moto_port)], stdout=open(os.path.join(work, "moto.log"), "wb"),
                                 stderr=subprocess.STDOUT)
         try:
-            bench.wait_port(moto_port, proc=moto)
+            harness.wait_port(moto_port, proc=moto)
             env = environment(moto_port)
             env.update(item.split("=", 1) for item in args.env)
             os.environ.update({k: v for k, v in env.items() if k.startswith("AWS_") and "LAMBDA" not in k})

@@ -18,14 +18,13 @@ import math
 import os
 import random
 import subprocess
-import time
 import urllib.parse
 import urllib.request
 
-import bench
+import harness
 
 OAUTH_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "oauth")
-# The bench function's canonical URL: the host and path of bench.url_event's requests.
+# The bench function's canonical URL: the host and path of harness.url_event's requests.
 RESOURCE = "https://abcdefg.lambda-url.us-east-1.on.aws/mcp"
 SCOPE = "orders:read orders:cancel"
 CUSTOMER_HEADER = "x-moveo-external-id"
@@ -38,7 +37,7 @@ class AuthServer:
     def __init__(self, log_path):
         if not os.path.isdir(os.path.join(OAUTH_DIR, "node_modules", "oidc-provider")):
             raise RuntimeError("tests/oauth has no node_modules: run scripts/bootstrap local")
-        self.port = bench.free_port()
+        self.port = harness.free_port()
         self.log = open(log_path, "wb")
         self.proc = subprocess.Popen(
             ["node", "auth_server.mjs", "--port", str(self.port), "--resource", RESOURCE, "--exit-with-stdin"],
@@ -136,11 +135,11 @@ def bound_subjects(dynamo, table, own_order):
 def bound_calls(s):
     """(label, message) of each customer-bound call measured; the pairs compared come next."""
     return [
-        ("get_order: own order", bench.call("get_order", {"order_number": s["own"]})),
-        ("get_order: other customer's order", bench.call("get_order", {"order_number": s["other"]})),
-        ("get_order: missing order", bench.call("get_order", {"order_number": s["missing"]})),
-        ("search_orders: other customer's email", bench.call("search_orders", {"email": s["other_email"]})),
-        ("search_orders: unknown email", bench.call("search_orders", {"email": s["unknown_email"]})),
+        ("get_order: own order", harness.call("get_order", {"order_number": s["own"]})),
+        ("get_order: other customer's order", harness.call("get_order", {"order_number": s["other"]})),
+        ("get_order: missing order", harness.call("get_order", {"order_number": s["missing"]})),
+        ("search_orders: other customer's email", harness.call("search_orders", {"email": s["other_email"]})),
+        ("search_orders: unknown email", harness.call("search_orders", {"email": s["unknown_email"]})),
     ]
 
 
@@ -205,9 +204,9 @@ def interleaved(c, series, n, block, warmup=10, pairs=()):
             out[label]["block_cpu"].append((cpu_ns(c.proc) - cpu0) / block / 1e9)
             out[label]["text"] = answer_text(response, label)
         # The same call between rounds: whatever opens the next round follows it, not a block.
-        c.invoke(bench.INITIALIZE, "initialize", False, **series[0][2])
+        c.invoke(harness.INITIALIZE, "initialize", False, **series[0][2])
     for label, s in out.items():
-        s["p50"], s["p90"] = bench.pct(s["lat"], 50), bench.pct(s["lat"], 90)
+        s["p50"], s["p90"] = harness.pct(s["lat"], 50), harness.pct(s["lat"], 90)
         s["cpu"] = sum(s["block_cpu"]) / len(s["block_cpu"])
     return out
 
@@ -263,23 +262,23 @@ def measure_oauth(server, key_fn, oauth_cold, spawner, base_env, table, warm_n):
     token in alternating blocks: the CPU difference is the token's verification."""
     out = {}
     # initialize without a token never touches the network: no key set fetched for it.
-    probe = bench.Function("lambda-mcp-oauth-probe", key_fn.binary, oauth_cold.extra_env)
+    probe = harness.Function("lambda-mcp-oauth-probe", key_fn.binary, oauth_cold.extra_env)
     before = server.jwks_fetches()
     probe.start(spawner, base_env, table)
     try:
-        _, unauthenticated = probe.invoke(bench.INITIALIZE, check=False, key=None)
+        _, unauthenticated = probe.invoke(harness.INITIALIZE, check=False, key=None)
         after_none = server.jwks_fetches()
-        probe.invoke(bench.INITIALIZE, token=server.token())
+        probe.invoke(harness.INITIALIZE, token=server.token())
         after_token = server.jwks_fetches()
     finally:
         probe.stop()
     out["no_token"] = {"status": unauthenticated.get("statusCode"), "jwks_fetches": after_none - before,
                        "jwks_fetches_first_token": after_token - after_none}
-    both = bench.Function("lambda-mcp-key+oauth", key_fn.binary, dict(server.env("header,oauth")))
+    both = harness.Function("lambda-mcp-key+oauth", key_fn.binary, dict(server.env("header,oauth")))
     both.start(spawner, base_env, table)
     try:
         token = server.token()
-        series = [("key", bench.INITIALIZE, {}), ("token", bench.INITIALIZE, {"token": token})]
+        series = [("key", harness.INITIALIZE, {}), ("token", harness.INITIALIZE, {"token": token})]
         warm = interleaved(both, series, warm_n, 50, warmup=50, pairs=[("key", "token")])
     finally:
         out["rss_kb"] = both.stop()
@@ -292,7 +291,7 @@ def measure_bound(fn, spawner, base_env, table, subjects, n):
     """Each customer-bound call `n` times, interleaved in blocks of 5, on one process."""
     fn.start(spawner, base_env, table)
     try:
-        fn.invoke(bench.INITIALIZE)  # the key fetch belongs to the cold start
+        fn.invoke(harness.INITIALIZE)  # the key fetch belongs to the cold start
         header = {"headers": {CUSTOMER_HEADER: subjects["verified"]}}
         series = [(label, message, header) for label, message in bound_calls(subjects)]
         warm = interleaved(fn, series, n, 5, pairs=BOUND_PAIRS)
@@ -314,43 +313,43 @@ def us(v):
 def report_oauth(r):
     cold, o = r["cold"], r["oauth"]
     key, tok = cold["lambda-mcp"], cold["lambda-mcp-oauth"]
-    ratio = bench.ratio(tok["handshake"]["median"], key["handshake"]["median"])
-    t = bench.Table("OAuth access tokens against API keys (the local authorization server, oidc-provider)",
+    ratio = harness.ratio(tok["handshake"]["median"], key["handshake"]["median"])
+    t = harness.Table("OAuth access tokens against API keys (the local authorization server, oidc-provider)",
                     ["", "API key", "OAuth token", "difference", "target"])
     t.add("cold handshake: spawn -> authenticated initialize (key from Secrets Manager | JWKS from the AS)",
-          bench.fmt_cold(key["handshake"]), bench.fmt_cold(tok["handshake"]), f"{bench.fmt_ratio(ratio)} the key's",
-          f"<= 2x the key's: {bench.verdict(ratio is not None and ratio <= 2)}")
-    t.add("CPU to the cold handshake", bench.fmt_cold(key["cpu"]), bench.fmt_cold(tok["cpu"]),
-          bench.fmt_ratio(bench.ratio(tok["cpu"]["median"], key["cpu"]["median"])), "-")
+          harness.fmt_cold(key["handshake"]), harness.fmt_cold(tok["handshake"]), f"{harness.fmt_ratio(ratio)} the key's",
+          f"<= 2x the key's: {harness.verdict(ratio is not None and ratio <= 2)}")
+    t.add("CPU to the cold handshake", harness.fmt_cold(key["cpu"]), harness.fmt_cold(tok["cpu"]),
+          harness.fmt_ratio(harness.ratio(tok["cpu"]["median"], key["cpu"]["median"])), "-")
     wk, wt, v = o["warm"]["key"], o["warm"]["token"], o["verification"]
     t.add("warm initialize p50 / p90 (one process, MCP_AUTH=header,oauth)",
-          f"{bench.ms(wk['p50'])} / {bench.ms(wk['p90'])}", f"{bench.ms(wt['p50'])} / {bench.ms(wt['p90'])}",
+          f"{harness.ms(wk['p50'])} / {harness.ms(wk['p90'])}", f"{harness.ms(wt['p50'])} / {harness.ms(wt['p90'])}",
           f"p50 {us(v['d_p50'])} us", "-")
     t.add("CPU per warm initialize, us", f"{wk['cpu'] * 1e6:.0f}", f"{wt['cpu'] * 1e6:.0f}",
           f"{us(v['d_cpu'])} us: the token's verification",
-          f"< 100 us: {bench.verdict(v['d_cpu'] < 100e-6)}")
+          f"< 100 us: {harness.verdict(v['d_cpu'] < 100e-6)}")
     nt = o["no_token"]
     ok = nt["status"] == 401 and nt["jwks_fetches"] == 0 and nt["jwks_fetches_first_token"] == 1
     t.add("initialize without a token", f"HTTP {nt['status']}", f"JWKS fetches: {nt['jwks_fetches']} "
           f"(then {nt['jwks_fetches_first_token']} for the first token)", "-",
-          f"no network call: {bench.verdict(ok)}")
+          f"no network call: {harness.verdict(ok)}")
     return t.render() + (f"\nWarm: {o['n']} calls each, blocks of 50, alternating. Cold: the key fetched from moto's "
                          "Secrets Manager, the keys (JWKS) from oidc-provider on node, both on loopback.")
 
 
 def report_bound(r):
     b = r["customer_bound"]
-    t = bench.Table(f"Customer-bound lookups (MCP_TRUST_MODEL=customer-bound; {b['n']} calls each, "
+    t = harness.Table(f"Customer-bound lookups (MCP_TRUST_MODEL=customer-bound; {b['n']} calls each, "
                     "in blocks of 5, the pairs' order balanced)", ["call", "p50 / p90 ms", "CPU per call, us"])
     for label, s in b["warm"].items():
-        t.add(label, f"{bench.ms(s['p50'])} / {bench.ms(s['p90'])}", f"{s['cpu'] * 1e6:.0f}")
+        t.add(label, f"{harness.ms(s['p50'])} / {harness.ms(s['p90'])}", f"{s['cpu'] * 1e6:.0f}")
     out = [t.render()]
-    t = bench.Table("Another customer's data against missing data",
+    t = harness.Table("Another customer's data against missing data",
                     ["pair", "p50 diff, us", "p90 diff, us", "CPU diff, us", "rank test z (time; CPU)",
                      "no measurable difference: time; the function's CPU"])
     for pair, c in b["pairs"].items():
         t.add(pair, us(c["d_p50"]), us(c["d_p90"]), us(c["d_cpu"]), f"{c['z_latency']:+.1f}; {c['z_cpu']:+.1f}",
-              f"{bench.verdict(abs(c['z_latency']) < 3)}; {bench.verdict(abs(c['z_cpu']) < 3)}")
+              f"{harness.verdict(abs(c['z_latency']) < 3)}; {harness.verdict(abs(c['z_cpu']) < 3)}")
     out.append(t.render())
     out.append("The answers of each pair are the same text (checked). z: Mann-Whitney rank test of the two "
                "series (time: each call; CPU: each block), |z| < 3 = not told apart (p > 0.003). get_order's "

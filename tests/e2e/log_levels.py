@@ -1,5 +1,5 @@
 """No log level leaks a key or customer data: the function binary runs through a Lambda Runtime API
-emulator (bench/bench.py's, the same loop as in Lambda) once per level the template lets
+emulator (bench/harness.py's, the same loop as in Lambda) once per level the template lets
 ApplicationLogLevel take (AWS_LAMBDA_LOG_LEVEL, JSON log format), is sent the right key (header
 and bearer), wrong keys and a tool call returning a customer's email and name, and everything it
 writes (stdout and stderr, at every level, TRACE included) must hold none of them.
@@ -20,7 +20,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "bench"))
-import bench as B  # noqa: E402  (RuntimeApi, url_event, rpc, call, INITIALIZE)
+import harness as B  # noqa: E402  (bench/harness.py: RuntimeApi, url_event, rpc, call, INITIALIZE)
 
 WRONG_KEYS = ["wrong-key-logged-nowhere-1", "another-wrong-bearer-2"]
 ORDER = "1000001"

@@ -4,7 +4,7 @@
 Run it through `scripts/load` (which installs and builds what this needs).
 
 Two phases against one moto (DynamoDB + Secrets Manager) seeded with data/demo-orders.json:
-  runtime  the function binary driven through the Lambda Runtime API loop (bench/bench.py's
+  runtime  the function binary driven through the Lambda Runtime API loop (bench/harness.py's
            emulator): invocations fed back-to-back to one process, as Lambda does
   watch    the same function under `cargo lambda watch`, over HTTP on its function URL path, from
            several concurrent keep-alive clients (watch queues them to one instance)
@@ -41,7 +41,7 @@ import unicodedata
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "bench"))
-import bench as B  # noqa: E402  (Conn, RuntimeApi, url_event, rpc, call, lambda_env, pct, Table, ...)
+import harness as B  # noqa: E402  (bench/harness.py: Conn, RuntimeApi, url_event, rpc, call, lambda_env, pct, Table, ...)
 
 OUT = os.path.join(ROOT, "target", "load")
 # `cargo lambda watch` takes ORDERS_TABLE and MCP_API_KEY_SECRET_ID from Cargo.toml's
