@@ -104,6 +104,21 @@ impl CallCounter {
     fn counters(&self) -> &Counters {
         self.stats.counters(self.service)
     }
+
+    /// One call begins (a client without the SDK's interceptors counts by hand: super::json).
+    pub fn count_call(&self) {
+        self.counters().calls.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// One attempt begins.
+    pub fn count_attempt(&self) {
+        self.counters().attempts.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// An attempt was cut off by a timeout.
+    pub fn count_timeout(&self) {
+        self.counters().timeouts.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 impl Intercept for CallCounter {
@@ -116,7 +131,7 @@ impl Intercept for CallCounter {
         _context: &BeforeSerializationInterceptorContextRef<'_>,
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        self.counters().calls.fetch_add(1, Ordering::Relaxed);
+        self.count_call();
         Ok(())
     }
 
@@ -126,7 +141,7 @@ impl Intercept for CallCounter {
         _runtime_components: &RuntimeComponents,
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        self.counters().attempts.fetch_add(1, Ordering::Relaxed);
+        self.count_attempt();
         Ok(())
     }
 
@@ -141,7 +156,7 @@ impl Intercept for CallCounter {
         if let Some(Err(error)) = context.output_or_error() {
             let connect_timeout = error.as_connector_error().is_some_and(|e| e.is_timeout());
             if error.is_timeout_error() || connect_timeout {
-                self.counters().timeouts.fetch_add(1, Ordering::Relaxed);
+                self.count_timeout();
             }
         }
         Ok(())

@@ -11,6 +11,7 @@ use tokio::sync::OnceCell;
 use crate::engine::config::ConfigError;
 
 pub mod calls;
+pub mod json;
 pub mod tls;
 
 pub use calls::{CallCounter, CallStats, CallsSnapshot, Service, ServiceCalls};
