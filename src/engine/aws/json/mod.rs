@@ -164,7 +164,8 @@ fn configured_endpoint(sdk: &SdkConfig, service_id: &str) -> Option<String> {
     if sdk.get_origin("endpoint_url").is_client_config() {
         return sdk.endpoint_url().map(str::to_owned);
     }
-    let key = ServiceConfigKey::builder().service_id(service_id).env("AWS_ENDPOINT_URL").profile("endpoint_url").build();
+    let key =
+        ServiceConfigKey::builder().service_id(service_id).env("AWS_ENDPOINT_URL").profile("endpoint_url").build();
     key.ok()
         .and_then(|key| sdk.service_config().and_then(|config| config.load_config(key)))
         .or_else(|| sdk.endpoint_url().map(str::to_owned))
@@ -290,9 +291,11 @@ impl JsonClient {
         put("user-agent", USER_AGENT.to_owned())?;
         *request.body_mut() = body.to_vec().into();
 
-        let response = self.connector.call(request).await.map_err(|error| {
-            if error.is_timeout() { CallError::Timeout } else { CallError::Connection }
-        })?;
+        let response = self
+            .connector
+            .call(request)
+            .await
+            .map_err(|error| if error.is_timeout() { CallError::Timeout } else { CallError::Connection })?;
         let status = response.status().as_u16();
         let error_type = response.headers().get("x-amzn-errortype").map(str::to_owned);
         let answer = Limited::new(response.into_body(), MAX_RESPONSE_BYTES)
@@ -326,7 +329,10 @@ mod tests {
     #[test]
     fn error_codes_come_from_the_header_or_the_body_and_carry_no_message() {
         assert_eq!(
-            error_code(Some("ThrottlingException:http://internal.amazon.com/coral/com.amazon.coral.availability/"), b""),
+            error_code(
+                Some("ThrottlingException:http://internal.amazon.com/coral/com.amazon.coral.availability/"),
+                b""
+            ),
             "ThrottlingException"
         );
         let body = br#"{"__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException","message":"Requested resource not found: Table: orders"}"#;

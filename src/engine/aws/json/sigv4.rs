@@ -103,7 +103,8 @@ impl Signer {
         } else {
             "content-type;host;x-amz-date;x-amz-target"
         };
-        let token_line = secret.session_token.map(|t| format!("x-amz-security-token:{}\n", t.trim())).unwrap_or_default();
+        let token_line =
+            secret.session_token.map(|t| format!("x-amz-security-token:{}\n", t.trim())).unwrap_or_default();
         let canonical = format!(
             "POST\n{path}\n\ncontent-type:{content_type}\nhost:{host}\nx-amz-date:{amz_date}\n{token_line}x-amz-target:{target}\n\n{signed_headers}\n{payload}",
             path = canonical_path(input.path),
@@ -184,8 +185,7 @@ mod tests {
             ("x-amz-target", input.target),
         ];
         let uri = format!("http://{}{}", input.host, input.path);
-        let request =
-            SignableRequest::new("POST", &uri, headers.into_iter(), SignableBody::Bytes(input.body)).unwrap();
+        let request = SignableRequest::new("POST", &uri, headers.into_iter(), SignableBody::Bytes(input.body)).unwrap();
         let (instructions, _) = sign(request, &params).unwrap().into_parts();
         let (headers, _) = instructions.into_parts();
         headers.iter().find(|h| h.name() == "authorization").unwrap().value().to_owned()

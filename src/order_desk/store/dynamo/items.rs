@@ -20,8 +20,20 @@ use thiserror::Error;
 use crate::order_desk::store::model::Checked;
 use crate::order_desk::store::{Customer, LineItem, Order, OrderDetails, Shipment, StoreError};
 
-/// A DynamoDB item.
+/// A DynamoDB item, as the SDK's writes take it.
 pub type Item = HashMap<String, AttributeValue>;
+
+/// A DynamoDB item as the reads parse it from the wire (serde_dynamo's form of DynamoDB JSON); an
+/// SDK [`Item`] converts into one.
+pub type Stored = serde_dynamo::Item;
+
+/// A string attribute of a stored item.
+pub fn text<'a>(item: &'a Stored, name: &str) -> Option<&'a str> {
+    match item.inner().get(name) {
+        Some(serde_dynamo::AttributeValue::S(value)) => Some(value),
+        _ => None,
+    }
+}
 
 /// Sort key of an order's head item (sorts before its lines and shipments).
 pub const ORDER_SK: &str = "#ORDER";
@@ -49,8 +61,8 @@ impl ItemError {
 }
 
 /// `pk/sk` of an item, printable and short, for logs.
-fn item_key(item: &Item) -> String {
-    let part = |name: &str| item.get(name).and_then(|v| v.as_s().ok()).map_or("?", String::as_str).to_owned();
+fn item_key(item: &Stored) -> String {
+    let part = |name: &str| text(item, name).unwrap_or("?");
     let key = format!("{}/{}", part("pk"), part("sk"));
     key.chars().filter(|c| !c.is_control()).take(160).collect()
 }
@@ -169,11 +181,12 @@ pub fn order_details_items(details: &OrderDetails) -> Vec<Item> {
     items
 }
 
-fn entity(item: &Item) -> Option<&str> {
-    item.get("entity").and_then(|v| v.as_s().ok()).map(String::as_str)
+/// The `entity` attribute of a stored item (`order`, `customer`, `line_item`, `shipment`).
+pub fn entity(item: &Stored) -> Option<&str> {
+    text(item, "entity")
 }
 
-fn decode<T: for<'de> Deserialize<'de> + Checked>(item: Item, entity: &'static str) -> Result<T, ItemError> {
+fn decode<T: for<'de> Deserialize<'de> + Checked>(item: Stored, entity: &'static str) -> Result<T, ItemError> {
     let key = item_key(&item);
     let value: T = serde_dynamo::from_item(item).map_err(|error| {
         // serde's message quotes the offending value, except for a missing field.
@@ -186,22 +199,23 @@ fn decode<T: for<'de> Deserialize<'de> + Checked>(item: Item, entity: &'static s
 }
 
 /// A customer from its profile item.
-pub fn customer_from_item(item: Item) -> Result<Customer, ItemError> {
-    decode(item, "customer")
+pub fn customer_from_item(item: impl Into<Stored>) -> Result<Customer, ItemError> {
+    decode(item.into(), "customer")
 }
 
 /// An order head from its item.
-pub fn order_from_item(item: Item) -> Result<Order, ItemError> {
-    decode(item, "order")
+pub fn order_from_item(item: impl Into<Stored>) -> Result<Order, ItemError> {
+    decode(item.into(), "order")
 }
 
 /// An order with its lines and shipments from the items of its partition; `None` when the
 /// partition holds no order head.
-pub fn order_details_from_items(items: Vec<Item>) -> Result<Option<OrderDetails>, ItemError> {
+pub fn order_details_from_items<I: Into<Stored>>(items: Vec<I>) -> Result<Option<OrderDetails>, ItemError> {
     let mut order = None;
     let mut lines = Vec::new();
     let mut shipments = Vec::new();
     for item in items {
+        let item: Stored = item.into();
         match entity(&item) {
             Some("order") => order = Some(order_from_item(item)?),
             Some("line_item") => lines.push(decode::<LineItem>(item, "line_item")?),

@@ -6,6 +6,7 @@ mod cancel;
 pub mod items;
 mod orders;
 mod owned;
+mod wire;
 
 use std::sync::Arc;
 
@@ -18,6 +19,7 @@ pub use items::{Item, ItemError, TTL_ATTRIBUTE};
 use super::{
     CancelOutcome, CancelRequest, CustomerOrders, Order, OrderDetails, OrderPage, OrderStatus, OrderStore, StoreError,
 };
+use crate::engine::aws::json::{self, JsonClient};
 use crate::engine::aws::{AwsContext, CallBudget, Service};
 
 /// Classifies an SDK failure; the description keeps the error code, never item data.
@@ -45,6 +47,8 @@ pub struct DynamoStore {
     aws: Arc<AwsContext>,
     table: String,
     client: OnceCell<Client>,
+    /// The lean client the reads use (docs/performance.md, "Where a warm tool call's CPU goes").
+    reader: OnceCell<JsonClient>,
     /// How long a claimed idempotency key blocks duplicates ([`super::LEASE`] unless changed).
     lease: std::time::Duration,
 }
@@ -52,7 +56,7 @@ pub struct DynamoStore {
 impl DynamoStore {
     /// A store over `table`; no client is built until the first call.
     pub fn new(aws: Arc<AwsContext>, table: impl Into<String>) -> Self {
-        DynamoStore { aws, table: table.into(), client: OnceCell::new(), lease: super::LEASE }
+        DynamoStore { aws, table: table.into(), client: OnceCell::new(), reader: OnceCell::new(), lease: super::LEASE }
     }
 
     /// The same store with another idempotency lease (tests shorten it to see one expire).
@@ -79,6 +83,17 @@ impl DynamoStore {
                 Client::from_conf(config)
             })
             .await
+    }
+}
+
+impl DynamoStore {
+    /// The reads' client, built on first use; an endpoint that cannot be resolved (no region) is
+    /// an error each call reports until the configuration is fixed.
+    pub async fn reader(&self) -> Result<&JsonClient, StoreError> {
+        self.reader
+            .get_or_try_init(|| JsonClient::new(&self.aws, json::DYNAMODB))
+            .await
+            .map_err(|e| StoreError::Rejected(e.to_string()))
     }
 }
 

@@ -1,13 +1,12 @@
 //! Reads: one request per call, on keys or an index, never a `Scan`, with projections so only the
 //! attributes the domain types need travel.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
-use aws_sdk_dynamodb::types::AttributeValue;
-
-use super::items::{self, Item};
-use super::{DynamoStore, sdk_error};
+use super::DynamoStore;
+use super::items::{self, Stored};
+use super::wire::{GetItemInput, GetItemOutput, Projection, QueryInput, QueryOutput, S};
 use crate::order_desk::store::{Customer, CustomerOrders, Order, OrderDetails, OrderPage, OrderStatus, StoreError};
 
 /// Attributes of an order head, with the item's key (named when an item is malformed).
@@ -48,7 +47,7 @@ const CUSTOMER_ATTRIBUTES: [&str; 6] = ["email", "name", "phone", "tier", "order
 
 /// A projection over `names`: the expression (`#p0, #p1, ...`) and its name placeholders, so
 /// reserved words such as `status` and `name` need no special care.
-pub(super) fn projection<'a>(names: impl IntoIterator<Item = &'a str>) -> (String, HashMap<String, String>) {
+pub(super) fn projection<'a>(names: impl IntoIterator<Item = &'a str>) -> Projection {
     let mut placeholders = HashMap::new();
     let mut expression = Vec::new();
     for (i, name) in names.into_iter().enumerate() {
@@ -63,11 +62,11 @@ pub(super) fn projection<'a>(names: impl IntoIterator<Item = &'a str>) -> (Strin
 /// was about 2% of a warm tool call's instructions; bench/guard).
 struct Projections {
     /// An order head: `GetItem` of the head, a customer's orders in one status.
-    order: (String, HashMap<String, String>),
+    order: Projection,
     /// An order's partition: head, lines and shipments.
-    details: (String, HashMap<String, String>),
+    details: Projection,
     /// A customer's partition of `gsi1`: profile and order heads.
-    customer: (String, HashMap<String, String>),
+    customer: Projection,
 }
 
 fn projections() -> &'static Projections {
@@ -79,39 +78,33 @@ fn projections() -> &'static Projections {
     &PROJECTIONS
 }
 
-fn s(value: impl Into<String>) -> AttributeValue {
-    AttributeValue::S(value.into())
-}
-
 /// One `Query`: a partition (of the table or an index), newest first when asked, projected.
 struct PartitionQuery {
     index: Option<&'static str>,
-    key: &'static str,
+    key_condition: &'static str,
     value: String,
     newest_first: bool,
     limit: Option<usize>,
-    projection: &'static (String, HashMap<String, String>),
+    projection: &'static Projection,
 }
 
 impl DynamoStore {
-    async fn query_partition(&self, q: PartitionQuery) -> Result<(Vec<Item>, bool), StoreError> {
-        let (expression, names) = q.projection.clone();
-        let output = self
-            .client()
-            .await
-            .query()
-            .table_name(&self.table)
-            .set_index_name(q.index.map(str::to_owned))
-            .key_condition_expression(format!("{} = :pk", q.key))
-            .expression_attribute_values(":pk", s(q.value))
-            .scan_index_forward(!q.newest_first)
-            .set_limit(q.limit.map(|l| l as i32))
-            .projection_expression(expression)
-            .set_expression_attribute_names(Some(names))
-            .send()
-            .await
-            .map_err(|e| sdk_error(&e))?;
-        Ok((output.items.unwrap_or_default(), output.last_evaluated_key.is_some()))
+    async fn query_partition(&self, q: PartitionQuery) -> Result<(Vec<Stored>, bool), StoreError> {
+        let input = QueryInput {
+            table_name: &self.table,
+            index_name: q.index,
+            key_condition_expression: q.key_condition,
+            filter_expression: None,
+            projection_expression: &q.projection.0,
+            expression_attribute_names: &q.projection.1,
+            expression_attribute_values: BTreeMap::from([(":pk", S { s: &q.value })]),
+            scan_index_forward: !q.newest_first,
+            limit: q.limit,
+            exclusive_start_key: None,
+        };
+        let page: QueryOutput = self.read("Query", &input).await?;
+        let truncated = page.truncated();
+        Ok((page.items, truncated))
     }
 
     /// One order with its lines and shipments: a single `Query` on the order's partition.
@@ -119,7 +112,7 @@ impl DynamoStore {
         let (items, _) = self
             .query_partition(PartitionQuery {
                 index: None,
-                key: "pk",
+                key_condition: "pk = :pk",
                 value: items::order_pk(number),
                 newest_first: false,
                 limit: None,
@@ -131,21 +124,17 @@ impl DynamoStore {
 
     /// An order's head only (no lines): a single `GetItem`. `consistent` for read-before-write.
     pub(super) async fn get_order_head(&self, number: &str, consistent: bool) -> Result<Option<Order>, StoreError> {
-        let (expression, names) = projections().order.clone();
-        let output = self
-            .client()
-            .await
-            .get_item()
-            .table_name(&self.table)
-            .key("pk", s(items::order_pk(number)))
-            .key("sk", s(items::ORDER_SK))
-            .projection_expression(expression)
-            .set_expression_attribute_names(Some(names))
-            .consistent_read(consistent)
-            .send()
-            .await
-            .map_err(|e| sdk_error(&e))?;
-        Ok(output.item.map(items::order_from_item).transpose()?)
+        let (expression, names) = &projections().order;
+        let pk = items::order_pk(number);
+        let input = GetItemInput {
+            table_name: &self.table,
+            key: BTreeMap::from([("pk", S { s: &pk }), ("sk", S { s: items::ORDER_SK })]),
+            projection_expression: expression,
+            expression_attribute_names: names,
+            consistent_read: consistent,
+        };
+        let found: GetItemOutput = self.read("GetItem", &input).await?;
+        Ok(found.item.map(items::order_from_item).transpose()?)
     }
 
     /// A customer's profile and newest `limit` orders: one `Query` on `gsi1`, newest first (the
@@ -154,7 +143,7 @@ impl DynamoStore {
         let (found, truncated) = self
             .query_partition(PartitionQuery {
                 index: Some("gsi1"),
-                key: "gsi1pk",
+                key_condition: "gsi1pk = :pk",
                 value: items::customer_pk(email),
                 newest_first: true,
                 limit: Some(limit + 1),
@@ -164,7 +153,7 @@ impl DynamoStore {
         let mut customer = None;
         let mut orders = Vec::new();
         for item in found {
-            match item.get("entity").and_then(|v| v.as_s().ok()).map(String::as_str) {
+            match items::entity(&item) {
                 Some("customer") => customer = Some(items::customer_from_item(item)?),
                 _ => orders.push(items::order_from_item(item)?),
             }
@@ -185,7 +174,7 @@ impl DynamoStore {
         let (found, truncated) = self
             .query_partition(PartitionQuery {
                 index: Some("gsi2"),
-                key: "gsi2pk",
+                key_condition: "gsi2pk = :pk",
                 value: format!("{}#STATUS#{}", items::customer_pk(email), status.as_str()),
                 newest_first: true,
                 limit: Some(limit),

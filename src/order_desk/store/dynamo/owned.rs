@@ -4,12 +4,12 @@
 //! never on whether the number exists: another customer's order and a missing number cost the
 //! same `Query` and both get nothing (issue 13; docs/performance.md, "Identity").
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
 
-use aws_sdk_dynamodb::types::AttributeValue;
-
-use super::items::{self, Item};
-use super::{DynamoStore, sdk_error};
+use super::DynamoStore;
+use super::items::{self, Stored};
+use super::wire::{QueryInput, QueryOutput, S};
 use crate::order_desk::store::{Order, StoreError};
 
 /// Pages of the customer's partition one ownership check reads at most. A page is up to 1 MB
@@ -24,30 +24,33 @@ impl DynamoStore {
     /// projecting only it, paged up to [`OWNED_ORDER_PAGES`]. The index is eventually consistent,
     /// which is fine here: an order's customer never changes.
     pub(super) async fn query_owns_order(&self, number: &str, owner: &str) -> Result<bool, StoreError> {
-        let mut start: Option<HashMap<String, AttributeValue>> = None;
+        static NAMES: LazyLock<HashMap<String, String>> =
+            LazyLock::new(|| HashMap::from([("#number".to_owned(), "number".to_owned())]));
+        let partition = items::customer_pk(owner);
+        let mut start: Option<Stored> = None;
         for _ in 0..OWNED_ORDER_PAGES {
-            let output = self
-                .client()
-                .await
-                .query()
-                .table_name(&self.table)
-                .index_name("gsi1")
-                .key_condition_expression("gsi1pk = :owner AND begins_with(gsi1sk, :orders)")
-                .filter_expression("#number = :number")
-                .expression_attribute_names("#number", "number")
-                .expression_attribute_values(":owner", AttributeValue::S(items::customer_pk(owner)))
-                .expression_attribute_values(":orders", AttributeValue::S(items::ORDER_INDEX_SK_PREFIX.into()))
-                .expression_attribute_values(":number", AttributeValue::S(number.into()))
-                .projection_expression("#number")
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(|e| sdk_error(&e))?;
-            if output.items.as_ref().is_some_and(|found| found.iter().any(|item| holds(item, number))) {
+            let input = QueryInput {
+                table_name: &self.table,
+                index_name: Some("gsi1"),
+                key_condition_expression: "gsi1pk = :owner AND begins_with(gsi1sk, :orders)",
+                filter_expression: Some("#number = :number"),
+                projection_expression: "#number",
+                expression_attribute_names: &NAMES,
+                expression_attribute_values: BTreeMap::from([
+                    (":owner", S { s: &partition }),
+                    (":orders", S { s: items::ORDER_INDEX_SK_PREFIX }),
+                    (":number", S { s: number }),
+                ]),
+                scan_index_forward: true,
+                limit: None,
+                exclusive_start_key: start.as_ref(),
+            };
+            let page: QueryOutput = self.read("Query", &input).await?;
+            if page.items.iter().any(|item| holds(item, number)) {
                 return Ok(true);
             }
-            match output.last_evaluated_key {
-                Some(key) if !key.is_empty() => start = Some(key),
+            match page.last_evaluated_key {
+                Some(key) if !key.inner().is_empty() => start = Some(key),
                 _ => return Ok(false),
             }
         }
@@ -77,6 +80,6 @@ impl DynamoStore {
 
 /// True when an index item names order `number` (the filter already chose it; checked again so
 /// a malformed item is never taken for a match).
-fn holds(item: &Item, number: &str) -> bool {
-    item.get("number").and_then(|v| v.as_s().ok()).is_some_and(|n| n == number)
+fn holds(item: &Stored, number: &str) -> bool {
+    items::text(item, "number") == Some(number)
 }
