@@ -29,6 +29,9 @@ pub enum Fault {
     /// 400 with an `AccessDeniedException` whose message, like AWS's, names the caller's role,
     /// the action and the resource's ARN (which holds the table or secret name).
     AccessDenied { resource_arn: String },
+    /// The first `rejected` requests get a 400 `ExpiredTokenException` (credentials AWS says have
+    /// expired); later ones are passed on to `upstream`.
+    ExpiredTokenThen { upstream: String, rejected: usize },
     /// Passed on to this upstream endpoint, but each request is first shown to the hook (its
     /// `X-Amz-Target` operation, e.g. `PutItem`, and its body), which may act on the upstream
     /// itself (another caller's write landing in between) and says what happens next.
@@ -123,6 +126,18 @@ impl FaultServer {
                                 }
                                 answer
                             }
+                            Fault::ExpiredTokenThen { upstream, rejected } if seen >= *rejected => {
+                                match relay(upstream, &request).await {
+                                    Some(answer) => answer,
+                                    None => return,
+                                }
+                            }
+                            Fault::ExpiredTokenThen { .. } => response(
+                                400,
+                                "com.amazon.coral.service#ExpiredTokenException",
+                                "The security token included in the request is expired",
+                            )
+                            .into_bytes(),
                             Fault::Silence(delay) => {
                                 tokio::time::sleep(*delay).await;
                                 return;

@@ -57,6 +57,23 @@ async fn throttling_is_retried_a_bounded_number_of_times_then_reported_as_recove
 }
 
 #[tokio::test]
+async fn credentials_aws_calls_expired_are_renewed_once_and_the_call_retried() {
+    let upstream = crate::helpers::moto().to_owned();
+    let faults = FaultServer::start(Fault::ExpiredTokenThen { upstream: upstream.clone(), rejected: 1 }).await;
+    let app = app_with_dynamodb(&faults.endpoint).await;
+    let result = call_tool(&app, "get_order", json!({"order_number": ORDER})).await;
+    assert_eq!(result["isError"], false, "{result}");
+    assert_eq!(faults.requests(), 2, "the rejected attempt, then one with renewed credentials");
+
+    let faults = FaultServer::start(Fault::ExpiredTokenThen { upstream, rejected: usize::MAX }).await;
+    let app = app_with_dynamodb(&faults.endpoint).await;
+    let result = call_tool(&app, "get_order", json!({"order_number": ORDER})).await;
+    assert_eq!(result["isError"], true, "{result}");
+    assert!(!text_of(&result).contains("Expired"), "{result}");
+    assert_eq!(faults.requests(), 2, "renewed once, not retried without end");
+}
+
+#[tokio::test]
 async fn server_errors_are_retried_then_reported_as_recoverable() {
     let faults = FaultServer::start(Fault::ServerError).await;
     let app = app_with_dynamodb(&faults.endpoint).await;
