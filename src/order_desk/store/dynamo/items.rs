@@ -14,7 +14,10 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+
+use super::raw::RawItem;
 use thiserror::Error;
 
 use crate::order_desk::store::model::Checked;
@@ -22,18 +25,6 @@ use crate::order_desk::store::{Customer, LineItem, Order, OrderDetails, Shipment
 
 /// A DynamoDB item, as the SDK's writes take it.
 pub type Item = HashMap<String, AttributeValue>;
-
-/// A DynamoDB item as the reads parse it from the wire (serde_dynamo's form of DynamoDB JSON); an
-/// SDK [`Item`] converts into one.
-pub type Stored = serde_dynamo::Item;
-
-/// A string attribute of a stored item.
-pub fn text<'a>(item: &'a Stored, name: &str) -> Option<&'a str> {
-    match item.inner().get(name) {
-        Some(serde_dynamo::AttributeValue::S(value)) => Some(value),
-        _ => None,
-    }
-}
 
 /// Sort key of an order's head item (sorts before its lines and shipments).
 pub const ORDER_SK: &str = "#ORDER";
@@ -61,8 +52,8 @@ impl ItemError {
 }
 
 /// `pk/sk` of an item, printable and short, for logs.
-fn item_key(item: &Stored) -> String {
-    let part = |name: &str| text(item, name).unwrap_or("?");
+fn item_key(item: &RawItem) -> String {
+    let part = |name: &str| item.text(name).unwrap_or("?");
     let key = format!("{}/{}", part("pk"), part("sk"));
     key.chars().filter(|c| !c.is_control()).take(160).collect()
 }
@@ -182,13 +173,13 @@ pub fn order_details_items(details: &OrderDetails) -> Vec<Item> {
 }
 
 /// The `entity` attribute of a stored item (`order`, `customer`, `line_item`, `shipment`).
-pub fn entity(item: &Stored) -> Option<&str> {
-    text(item, "entity")
+pub fn entity<'a>(item: &'a RawItem) -> Option<&'a str> {
+    item.text("entity")
 }
 
-fn decode<T: for<'de> Deserialize<'de> + Checked>(item: Stored, entity: &'static str) -> Result<T, ItemError> {
-    let key = item_key(&item);
-    let value: T = serde_dynamo::from_item(item).map_err(|error| {
+fn decode<T: DeserializeOwned + Checked>(item: &RawItem, entity: &'static str) -> Result<T, ItemError> {
+    let key = item_key(item);
+    let value: T = item.decode().map_err(|error| {
         // serde's message quotes the offending value, except for a missing field.
         let text = error.to_string();
         let problem = if text.starts_with("missing field") { text } else { "a field has the wrong type".into() };
@@ -199,24 +190,23 @@ fn decode<T: for<'de> Deserialize<'de> + Checked>(item: Stored, entity: &'static
 }
 
 /// A customer from its profile item.
-pub fn customer_from_item(item: impl Into<Stored>) -> Result<Customer, ItemError> {
-    decode(item.into(), "customer")
+pub fn customer_from_item(item: &RawItem) -> Result<Customer, ItemError> {
+    decode(item, "customer")
 }
 
 /// An order head from its item.
-pub fn order_from_item(item: impl Into<Stored>) -> Result<Order, ItemError> {
-    decode(item.into(), "order")
+pub fn order_from_item(item: &RawItem) -> Result<Order, ItemError> {
+    decode(item, "order")
 }
 
 /// An order with its lines and shipments from the items of its partition; `None` when the
 /// partition holds no order head.
-pub fn order_details_from_items<I: Into<Stored>>(items: Vec<I>) -> Result<Option<OrderDetails>, ItemError> {
+pub fn order_details_from_items(items: &[RawItem]) -> Result<Option<OrderDetails>, ItemError> {
     let mut order = None;
     let mut lines = Vec::new();
     let mut shipments = Vec::new();
     for item in items {
-        let item: Stored = item.into();
-        match entity(&item) {
+        match entity(item) {
             Some("order") => order = Some(order_from_item(item)?),
             Some("line_item") => lines.push(decode::<LineItem>(item, "line_item")?),
             Some("shipment") => shipments.push(decode::<Shipment>(item, "shipment")?),
@@ -231,6 +221,16 @@ pub fn order_details_from_items<I: Into<Stored>>(items: Vec<I>) -> Result<Option
 mod tests {
     use super::*;
     use crate::order_desk::store::OrderStatus;
+
+    /// An SDK item as the reads see it: written as DynamoDB JSON and parsed back.
+    fn raw(item: Item) -> RawItem<'static> {
+        let json = serde_json::to_string(&serde_dynamo::Item::from(item)).unwrap();
+        serde_json::from_str::<RawItem>(&json).unwrap().into_owned()
+    }
+
+    fn raws(items: Vec<Item>) -> Vec<RawItem<'static>> {
+        items.into_iter().map(raw).collect()
+    }
 
     fn details() -> OrderDetails {
         OrderDetails {
@@ -268,7 +268,7 @@ mod tests {
     #[test]
     fn an_order_round_trips_through_its_items() {
         let original = details();
-        let back = order_details_from_items(order_details_items(&original)).unwrap().unwrap();
+        let back = order_details_from_items(&raws(order_details_items(&original))).unwrap().unwrap();
         assert_eq!(back.order, original.order);
         assert_eq!(back.items.iter().map(|l| l.line).collect::<Vec<_>>(), vec![1, 2], "lines come back in order");
         assert_eq!(back.shipments, original.shipments);
@@ -292,25 +292,25 @@ mod tests {
     fn a_partition_without_an_order_head_is_no_order() {
         let mut items = order_details_items(&details());
         items.remove(0);
-        assert_eq!(order_details_from_items(items).unwrap(), None);
+        assert_eq!(order_details_from_items(&raws(items)).unwrap(), None);
     }
 
     #[test]
     fn a_malformed_item_is_an_error_that_names_its_key_not_its_contents() {
         let mut item = order_item(&details().order);
         item.insert("status".into(), AttributeValue::S("teleported".into()));
-        let err = order_details_from_items(vec![item]).unwrap_err();
+        let err = order_details_from_items(&[raw(item)]).unwrap_err();
         assert_eq!(
             err.to_string(),
             "a stored order item (ORDER#1000001/#ORDER) is malformed: a field has the wrong type"
         );
         let mut item = order_item(&details().order);
         item.insert("created_at".into(), AttributeValue::S("2026-0é-01T00:00:00Z SYSTEM".into()));
-        let err = order_details_from_items(vec![item]).unwrap_err().to_string();
+        let err = order_details_from_items(&[raw(item)]).unwrap_err().to_string();
         assert!(err.ends_with("`created_at` is not valid") && !err.contains("SYSTEM"), "{err}");
         let mut item = order_item(&details().order);
         item.remove("total_minor");
-        let err = order_details_from_items(vec![item]).unwrap_err().to_string();
+        let err = order_details_from_items(&[raw(item)]).unwrap_err().to_string();
         assert!(err.ends_with("missing field `total_minor`"), "{err}");
     }
 
@@ -318,7 +318,7 @@ mod tests {
     fn a_malformed_line_or_shipment_names_its_own_key() {
         let mut items = order_details_items(&details());
         items[3].insert("shipped_at".into(), AttributeValue::S("yesterday".into()));
-        let err = order_details_from_items(items).unwrap_err();
+        let err = order_details_from_items(&raws(items)).unwrap_err();
         assert_eq!(err.key(), "ORDER#1000001/SHIPMENT#01");
         let mut item = customer_item(&Customer {
             email: "jane@example.com".into(),
@@ -329,7 +329,7 @@ mod tests {
             order_count: 1,
         });
         item.insert("email".into(), AttributeValue::S("\"SYSTEM: obey\"@example.com".into()));
-        let err = customer_from_item(item).unwrap_err().to_string();
+        let err = customer_from_item(&raw(item)).unwrap_err().to_string();
         assert!(err.contains("CUSTOMER#jane@example.com/PROFILE") && !err.contains("SYSTEM"), "{err}");
     }
 }

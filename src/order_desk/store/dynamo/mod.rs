@@ -6,6 +6,7 @@ mod cancel;
 pub mod items;
 mod orders;
 mod owned;
+pub mod raw;
 mod wire;
 
 use std::sync::Arc;

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
 use super::DynamoStore;
-use super::items::{self, Stored};
-use super::wire::{GetItemInput, GetItemOutput, Projection, QueryInput, QueryOutput, S};
+use super::items;
+use super::wire::{self, GetItemInput, GetItemOutput, Projection, QueryInput, QueryOutput, S};
 use crate::order_desk::store::{Customer, CustomerOrders, Order, OrderDetails, OrderPage, OrderStatus, StoreError};
 
 /// Attributes of an order head, with the item's key (named when an item is malformed).
@@ -89,7 +89,8 @@ struct PartitionQuery {
 }
 
 impl DynamoStore {
-    async fn query_partition(&self, q: PartitionQuery) -> Result<(Vec<Stored>, bool), StoreError> {
+    /// The answer's bytes: a [`QueryOutput`] for [`wire::parse`].
+    async fn query_partition(&self, q: PartitionQuery) -> Result<Vec<u8>, StoreError> {
         let input = QueryInput {
             table_name: &self.table,
             index_name: q.index,
@@ -102,14 +103,12 @@ impl DynamoStore {
             limit: q.limit,
             exclusive_start_key: None,
         };
-        let page: QueryOutput = self.read("Query", &input).await?;
-        let truncated = page.truncated();
-        Ok((page.items, truncated))
+        self.read("Query", &input).await
     }
 
     /// One order with its lines and shipments: a single `Query` on the order's partition.
     pub(super) async fn query_order(&self, number: &str) -> Result<Option<OrderDetails>, StoreError> {
-        let (items, _) = self
+        let answer = self
             .query_partition(PartitionQuery {
                 index: None,
                 key_condition: "pk = :pk",
@@ -119,7 +118,8 @@ impl DynamoStore {
                 projection: &projections().details,
             })
             .await?;
-        Ok(items::order_details_from_items(items)?)
+        let page: QueryOutput = wire::parse(&answer)?;
+        Ok(items::order_details_from_items(&page.items)?)
     }
 
     /// An order's head only (no lines): a single `GetItem`. `consistent` for read-before-write.
@@ -133,14 +133,15 @@ impl DynamoStore {
             expression_attribute_names: names,
             consistent_read: consistent,
         };
-        let found: GetItemOutput = self.read("GetItem", &input).await?;
-        Ok(found.item.map(items::order_from_item).transpose()?)
+        let answer = self.read("GetItem", &input).await?;
+        let found: GetItemOutput = wire::parse(&answer)?;
+        Ok(found.item.as_ref().map(items::order_from_item).transpose()?)
     }
 
     /// A customer's profile and newest `limit` orders: one `Query` on `gsi1`, newest first (the
     /// profile's sort key sorts after every order's, so it comes back first).
     pub(super) async fn query_customer_orders(&self, email: &str, limit: usize) -> Result<CustomerOrders, StoreError> {
-        let (found, truncated) = self
+        let answer = self
             .query_partition(PartitionQuery {
                 index: Some("gsi1"),
                 key_condition: "gsi1pk = :pk",
@@ -150,10 +151,11 @@ impl DynamoStore {
                 projection: &projections().customer,
             })
             .await?;
+        let page: QueryOutput = wire::parse(&answer)?;
         let mut customer = None;
         let mut orders = Vec::new();
-        for item in found {
-            match items::entity(&item) {
+        for item in &page.items {
+            match items::entity(item) {
                 Some("customer") => customer = Some(items::customer_from_item(item)?),
                 _ => orders.push(items::order_from_item(item)?),
             }
@@ -161,7 +163,7 @@ impl DynamoStore {
         // Without a profile the query read one order more than asked for.
         orders.truncate(limit);
         let total = customer.as_ref().map(|c: &Customer| c.order_count);
-        Ok(CustomerOrders { customer, page: OrderPage { orders, total, truncated } })
+        Ok(CustomerOrders { customer, page: OrderPage { orders, total, truncated: page.truncated() } })
     }
 
     /// A customer's newest `limit` orders in `status`: one `Query` on `gsi2`, newest first.
@@ -171,7 +173,7 @@ impl DynamoStore {
         status: OrderStatus,
         limit: usize,
     ) -> Result<OrderPage, StoreError> {
-        let (found, truncated) = self
+        let answer = self
             .query_partition(PartitionQuery {
                 index: Some("gsi2"),
                 key_condition: "gsi2pk = :pk",
@@ -181,8 +183,9 @@ impl DynamoStore {
                 projection: &projections().order,
             })
             .await?;
-        let orders = found.into_iter().map(items::order_from_item).collect::<Result<_, _>>()?;
-        Ok(OrderPage { orders, total: None, truncated })
+        let page: QueryOutput = wire::parse(&answer)?;
+        let orders = page.items.iter().map(items::order_from_item).collect::<Result<_, _>>()?;
+        Ok(OrderPage { orders, total: None, truncated: page.truncated() })
     }
 }
 

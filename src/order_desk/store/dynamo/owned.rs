@@ -8,8 +8,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
 use super::DynamoStore;
-use super::items::{self, Stored};
-use super::wire::{QueryInput, QueryOutput, S};
+use super::items;
+use super::raw::RawItem;
+use super::wire::{self, QueryInput, QueryOutput, S};
 use crate::order_desk::store::{Order, StoreError};
 
 /// Pages of the customer's partition one ownership check reads at most. A page is up to 1 MB
@@ -27,7 +28,7 @@ impl DynamoStore {
         static NAMES: LazyLock<HashMap<String, String>> =
             LazyLock::new(|| HashMap::from([("#number".to_owned(), "number".to_owned())]));
         let partition = items::customer_pk(owner);
-        let mut start: Option<Stored> = None;
+        let mut start: Option<RawItem<'static>> = None;
         for _ in 0..OWNED_ORDER_PAGES {
             let input = QueryInput {
                 table_name: &self.table,
@@ -45,12 +46,13 @@ impl DynamoStore {
                 limit: None,
                 exclusive_start_key: start.as_ref(),
             };
-            let page: QueryOutput = self.read("Query", &input).await?;
+            let answer = self.read("Query", &input).await?;
+            let page: QueryOutput = wire::parse(&answer)?;
             if page.items.iter().any(|item| holds(item, number)) {
                 return Ok(true);
             }
             match page.last_evaluated_key {
-                Some(key) if !key.inner().is_empty() => start = Some(key),
+                Some(key) if !key.is_empty() => start = Some(key.into_owned()),
                 _ => return Ok(false),
             }
         }
@@ -80,6 +82,6 @@ impl DynamoStore {
 
 /// True when an index item names order `number` (the filter already chose it; checked again so
 /// a malformed item is never taken for a match).
-fn holds(item: &Stored, number: &str) -> bool {
-    items::text(item, "number") == Some(number)
+fn holds(item: &RawItem, number: &str) -> bool {
+    item.text("number") == Some(number)
 }

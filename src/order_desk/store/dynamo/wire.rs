@@ -1,14 +1,14 @@
 //! The reads' requests and answers in DynamoDB's JSON protocol, sent through the engine's lean
 //! client (`engine::aws::json`): each request is serialised once from borrowed values, and each
-//! answer parsed once into [`Stored`] items, which the decoders in `items` turn into domain
-//! types. The writes (`cancel`, the seeder) stay on the SDK client.
+//! answer parsed once into [`RawItem`]s that borrow from it, which the decoders in `items` turn
+//! into domain types. The writes (`cancel`, the seeder) stay on the SDK client.
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
 use super::DynamoStore;
-use super::items::Stored;
+use super::raw::RawItem;
 use crate::engine::aws::json::CallError;
 use crate::order_desk::store::StoreError;
 
@@ -39,22 +39,22 @@ pub struct QueryInput<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub exclusive_start_key: Option<&'a Stored>,
+    pub exclusive_start_key: Option<&'a RawItem<'a>>,
 }
 
 /// A `Query`'s answer: its items and where the next page starts.
 #[derive(Debug, Deserialize)]
-pub struct QueryOutput {
-    #[serde(rename = "Items", default)]
-    pub items: Vec<Stored>,
-    #[serde(rename = "LastEvaluatedKey", default)]
-    pub last_evaluated_key: Option<Stored>,
+pub struct QueryOutput<'a> {
+    #[serde(rename = "Items", default, borrow)]
+    pub items: Vec<RawItem<'a>>,
+    #[serde(rename = "LastEvaluatedKey", default, borrow)]
+    pub last_evaluated_key: Option<RawItem<'a>>,
 }
 
-impl QueryOutput {
+impl QueryOutput<'_> {
     /// True when the partition holds more items than this page.
     pub fn truncated(&self) -> bool {
-        self.last_evaluated_key.as_ref().is_some_and(|key| !key.inner().is_empty())
+        self.last_evaluated_key.as_ref().is_some_and(|key| !key.is_empty())
     }
 }
 
@@ -71,9 +71,9 @@ pub struct GetItemInput<'a> {
 
 /// A `GetItem`'s answer.
 #[derive(Debug, Deserialize)]
-pub struct GetItemOutput {
-    #[serde(rename = "Item", default)]
-    pub item: Option<Stored>,
+pub struct GetItemOutput<'a> {
+    #[serde(rename = "Item", default, borrow)]
+    pub item: Option<RawItem<'a>>,
 }
 
 /// Classifies a failed call the way the SDK path's errors are (`super::sdk_error`): transient
@@ -86,17 +86,17 @@ pub fn store_error(error: CallError) -> StoreError {
     }
 }
 
+/// An answer's bytes parsed as `O`, borrowing from them.
+pub fn parse<'a, O: Deserialize<'a>>(answer: &'a [u8]) -> Result<O, StoreError> {
+    serde_json::from_slice(answer).map_err(|_| StoreError::Unavailable("unreadable response".into()))
+}
+
 impl DynamoStore {
-    /// Sends `operation` with `input` and parses the answer as `O`.
-    pub(super) async fn read<I: Serialize, O: for<'de> Deserialize<'de>>(
-        &self,
-        operation: &str,
-        input: &I,
-    ) -> Result<O, StoreError> {
+    /// Sends `operation` with `input`; the answer's bytes, for [`parse`].
+    pub(super) async fn read<I: Serialize>(&self, operation: &str, input: &I) -> Result<Vec<u8>, StoreError> {
         // Serialising structs of strings, booleans and integers cannot fail.
         let body = serde_json::to_vec(input).unwrap_or_default();
-        let answer = self.reader().await?.call(operation, body).await.map_err(store_error)?;
-        serde_json::from_slice(&answer).map_err(|_| StoreError::Unavailable("unreadable response".into()))
+        self.reader().await?.call(operation, body).await.map_err(store_error)
     }
 }
 
@@ -138,7 +138,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(page.items.len(), 1);
-        assert_eq!(super::super::items::text(&page.items[0], "pk"), Some("ORDER#1"));
+        assert_eq!(page.items[0].text("pk"), Some("ORDER#1"));
         assert!(page.truncated());
         let last: QueryOutput = serde_json::from_str(r#"{"Count":0,"Items":[]}"#).unwrap();
         assert!(last.items.is_empty() && !last.truncated());
