@@ -38,6 +38,9 @@ impl McpServer {
                     match self.handle_request(request, exchange, false, log).await {
                         Ok(Answer::Serialized(page)) => Reply::text(Status::Ok, jsonrpc::success_json(&id, page)),
                         Ok(Answer::Value(result)) => Reply::json(Status::Ok, jsonrpc::success(&id, result)),
+                        Ok(Answer::Success(result)) => {
+                            Reply::text(Status::Ok, jsonrpc::success_json(&id, &result.to_json(None)))
+                        }
                         // A tool outside the caller's scopes: 403 (within a batch, only its entry).
                         Err(error) if log.missing_scope.is_some() => {
                             Reply::json(Status::Forbidden, jsonrpc::failure(Some(&id), error))
@@ -118,7 +121,7 @@ impl McpServer {
             McpRequest::ListTools { cursor } => self.list_tools_json(cursor.as_deref(), Era::Legacy, &exchange.caller),
             McpRequest::CallTool(call) => {
                 self.check_tool(&call.name, &exchange.caller, log)?;
-                self.call_tool(call, None, exchange, log).await.map(Answer::Value)
+                self.call_tool(call, None, exchange, log).await
             }
             McpRequest::Discover | McpRequest::Other(_) => {
                 log.outcome = Some("method_not_found");

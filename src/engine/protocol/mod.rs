@@ -11,6 +11,8 @@ mod legacy;
 pub mod modern;
 pub mod request;
 pub mod server;
+#[cfg(test)]
+mod tool_answers;
 pub mod trace;
 pub mod version;
 

@@ -65,6 +65,10 @@ impl McpServer {
         match self.serve_modern(request, exchange, log).await {
             Ok(Answer::Value(result)) => Reply::json(Status::Ok, jsonrpc::success(&id, self.complete(result))),
             Ok(Answer::Serialized(result)) => Reply::text(Status::Ok, jsonrpc::success_json(&id, result)),
+            Ok(Answer::Success(result)) => {
+                let result = result.to_json(Some((META_SERVER_INFO, self.implementation_json())));
+                Reply::text(Status::Ok, jsonrpc::success_json(&id, &result))
+            }
             Err((status, error)) => {
                 log.outcome = log.outcome.or(Some(outcome_of(error.code)));
                 Reply::json(status, jsonrpc::failure(Some(&id), error))
@@ -105,7 +109,7 @@ impl McpServer {
             McpRequest::ListTools { cursor } => {
                 self.list_tools_json(cursor.as_deref(), Era::Modern, &exchange.caller).map_err(|e| (Status::Ok, e))
             }
-            McpRequest::CallTool(call) => self.modern_call(call, capabilities, exchange, log).await.map(Answer::Value),
+            McpRequest::CallTool(call) => self.modern_call(call, capabilities, exchange, log).await,
             McpRequest::Initialize { .. } | McpRequest::Ping | McpRequest::Other(_) => Err((
                 Status::NotFound,
                 ErrorObject::new(METHOD_NOT_FOUND, format!("Method not found: {}", printable(&request.method))),
@@ -119,7 +123,7 @@ impl McpServer {
         capabilities: Map<String, Value>,
         exchange: &Exchange,
         log: &mut Handled,
-    ) -> Result<Value, Refusal> {
+    ) -> Result<Answer<'static>, Refusal> {
         match &exchange.headers.name {
             HeaderText::Present(header) if *header == call.name => {}
             _ => return Err(mismatch("Mcp-Name is missing or does not match the body's tool name")),

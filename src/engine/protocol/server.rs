@@ -11,7 +11,7 @@ use super::jsonrpc::{ErrorObject, FORBIDDEN, INVALID_PARAMS};
 use super::request::ToolCall;
 use crate::engine::auth::{Caller, Via};
 use crate::engine::tools::texts::Lang;
-use crate::engine::tools::{CallContext, ToolRegistry};
+use crate::engine::tools::{CallContext, SuccessJson, ToolRegistry, ToolResult};
 
 /// Tools per `tools/list` page.
 pub const TOOLS_PAGE_SIZE: usize = 50;
@@ -53,6 +53,8 @@ pub struct McpServer {
     pub tools: ToolRegistry,
     /// `tools/list` results serialised on first use, one per page, for each [`ListKind`].
     list_pages: [OnceLock<Vec<String>>; 3],
+    /// [`ServerInfo::implementation`] serialised on first use (every modern result carries it).
+    implementation: OnceLock<String>,
 }
 
 /// The protocol era a request is served by.
@@ -93,21 +95,33 @@ impl ListKind {
     }
 }
 
-/// What a request is answered with: a result value, or a result already serialised (a cached
-/// `tools/list` page).
+/// What a request is answered with: a result value, a result already serialised (a cached
+/// `tools/list` page), or a tool's success, serialised but for what the era adds.
 #[derive(Debug)]
 pub(super) enum Answer<'a> {
     Value(Value),
     Serialized(&'a str),
+    Success(SuccessJson),
+}
+
+impl From<ToolResult> for Answer<'_> {
+    fn from(result: ToolResult) -> Self {
+        match result {
+            ToolResult::Success(success) => Answer::Success(success),
+            ToolResult::Value(value) => Answer::Value(value),
+        }
+    }
 }
 
 impl Answer<'_> {
-    /// The result as a value (for a batch, which answers with one array).
+    /// The result as a value, as the legacy era sends it (for a batch, which answers with one
+    /// array).
     pub(super) fn into_value(self) -> Value {
         match self {
             Answer::Value(value) => value,
             // Our own serialisation of a value: it always parses.
             Answer::Serialized(text) => serde_json::from_str(text).unwrap_or(Value::Null),
+            Answer::Success(success) => success.to_value(),
         }
     }
 }
@@ -115,13 +129,18 @@ impl Answer<'_> {
 impl McpServer {
     /// A server offering `tools`.
     pub fn new(info: ServerInfo, tools: ToolRegistry) -> Self {
-        McpServer { info, tools, list_pages: Default::default() }
+        McpServer { info, tools, list_pages: Default::default(), implementation: OnceLock::new() }
     }
 
     /// Whether `name` is one of the served tools (a client-sent name that is not stays out of the
     /// metrics' dimensions).
     pub fn has_tool(&self, name: &str) -> bool {
         self.tools.contains(name)
+    }
+
+    /// [`ServerInfo::implementation`] as JSON text.
+    pub(super) fn implementation_json(&self) -> &str {
+        self.implementation.get_or_init(|| self.info.implementation().to_string())
     }
 
     /// The capabilities this server offers.
@@ -221,7 +240,7 @@ impl McpServer {
         client_capabilities: Option<Map<String, Value>>,
         exchange: &Exchange,
         log: &mut Handled,
-    ) -> Result<Value, ErrorObject> {
+    ) -> Result<Answer<'static>, ErrorObject> {
         let ctx = CallContext {
             lang: Lang::negotiate(call.lang.as_deref()),
             caller: exchange.caller.clone(),
@@ -233,11 +252,11 @@ impl McpServer {
             request_state: call.request_state,
         };
         let Some(running) = self.tools.call(&call.name, call.arguments, &ctx) else {
-            return Ok(Value::Null);
+            return Ok(Answer::Value(Value::Null));
         };
         let (result, outcome) = running.await;
         log.outcome = Some(outcome.as_str());
-        result.map_err(|message| ErrorObject::new(INVALID_PARAMS, message))
+        result.map(Answer::from).map_err(|message| ErrorObject::new(INVALID_PARAMS, message))
     }
 }
 

@@ -9,6 +9,7 @@ pub mod arguments;
 mod registry;
 mod result;
 mod schema;
+mod success;
 pub mod texts;
 
 use std::future::Future;
@@ -19,6 +20,7 @@ use serde::de::DeserializeOwned;
 
 pub use registry::{CallOutcome, CallResult, ToolRegistry};
 pub use result::{CallContext, Retry, ToolError, ToolOutput};
+pub use success::{SuccessJson, ToolResult};
 
 /// Behaviour hints shown to clients (`annotations` in `tools/list`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,8 @@ use std::sync::OnceLock;
 use serde_json::{Map, Value, json};
 
 use super::arguments::{self, CompiledSchema};
-use super::result::{CallContext, ToolError, success_result};
+use super::result::{CallContext, ToolError, ToolOutput, input_required_result};
+use super::success::{SuccessJson, ToolResult};
 use super::texts::{Lang, arg, text};
 use super::{Tool, schema};
 use crate::engine::auth::Scopes;
@@ -35,8 +36,8 @@ impl CallOutcome {
     }
 }
 
-/// What a call produced: the `CallToolResult` JSON, or the message of a -32602 error.
-pub type CallResult = (Result<Value, String>, CallOutcome);
+/// What a call produced: the `CallToolResult`, or the message of a -32602 error.
+pub type CallResult = (Result<ToolResult, String>, CallOutcome);
 
 /// A tool with its types erased, so tools of different types share one list.
 trait RegisteredTool: Send + Sync {
@@ -121,23 +122,27 @@ impl<T: Tool> RegisteredTool for Entry<T> {
         Box::pin(async move {
             let params = match self.parse(arguments, ctx.lang) {
                 Ok(params) => params,
-                Err((failure, outcome)) => return (Ok(failure), outcome),
+                Err((failure, outcome)) => return (Ok(ToolResult::Value(failure)), outcome),
             };
             let (result, outcome) = match self.tool.call(params, ctx).await {
-                Ok(output) if output.input_required.is_some() && !ctx.is_modern() => {
+                Ok(ToolOutput { input_required: Some(_), .. }) if !ctx.is_modern() => {
                     // Only 2026-07-28 clients can answer input requests.
-                    (ToolError::terminal(text(ctx.lang, "tool-unavailable", &[])).into_result(), CallOutcome::ToolError)
+                    let e = ToolError::terminal(text(ctx.lang, "tool-unavailable", &[]));
+                    (ToolResult::Value(e.into_result()), CallOutcome::ToolError)
                 }
-                Ok(output) => match serde_json::to_value(&output.structured) {
-                    Ok(structured) => (success_result(output, structured), CallOutcome::Ok),
+                Ok(ToolOutput { input_required: Some((requests, state)), .. }) => {
+                    (ToolResult::Value(input_required_result(requests, state)), CallOutcome::Ok)
+                }
+                Ok(output) => match SuccessJson::new(&output) {
+                    Ok(success) => (ToolResult::Success(success), CallOutcome::Ok),
                     Err(error) => {
                         tracing::error!(tool = T::NAME, %error, "could not serialise the tool's output");
                         let e = ToolError::recoverable(text(ctx.lang, "tool-unavailable", &[]));
-                        (e.into_result(), CallOutcome::ToolError)
+                        (ToolResult::Value(e.into_result()), CallOutcome::ToolError)
                     }
                 },
                 Err(error) if error.invalid_params => return (Err(error.message), CallOutcome::InvalidParams),
-                Err(error) => (error.into_result(), CallOutcome::ToolError),
+                Err(error) => (ToolResult::Value(error.into_result()), CallOutcome::ToolError),
             };
             (Ok(result), outcome)
         })

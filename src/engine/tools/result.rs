@@ -141,34 +141,14 @@ impl ToolError {
     }
 }
 
-/// The `CallToolResult` JSON for a success: the text (when not empty) and any further content
-/// blocks, `structuredContent` unless the tool has no structured output (`null`), and the Moveo
-/// session write-back.
-pub fn success_result<O>(output: ToolOutput<O>, structured: Value) -> Value {
-    if let Some((requests, state)) = output.input_required {
-        let mut result = json!({"resultType": "input_required"});
-        result["inputRequests"] = Value::Object(requests);
-        if let Some(state) = state {
-            result["requestState"] = json!(state);
-        }
-        return result;
-    }
-    let mut content = Vec::with_capacity(1 + output.extra_content.len());
-    if !output.text.is_empty() {
-        content.push(json!({"type": "text", "text": output.text}));
-    }
-    content.extend(output.extra_content);
-    // Values are moved in, not interpolated with `json!` (which copies them through the serializer).
+/// The interim `CallToolResult` asking the client for `requests` (2026-07-28), with the state to
+/// echo on the retry.
+pub fn input_required_result(requests: Map<String, Value>, state: Option<String>) -> Value {
     let mut result = Map::new();
-    result.insert("content".into(), Value::Array(content));
-    result.insert("isError".into(), Value::Bool(false));
-    if !structured.is_null() {
-        result.insert("structuredContent".into(), structured);
-    }
-    if !output.session_context.is_empty() {
-        let mut meta = json!({"moveo/context": {}});
-        meta["moveo/context"]["context"] = Value::Object(output.session_context);
-        result.insert("_meta".into(), meta);
+    result.insert("resultType".into(), json!("input_required"));
+    result.insert("inputRequests".into(), Value::Object(requests));
+    if let Some(state) = state {
+        result.insert("requestState".into(), Value::String(state));
     }
     Value::Object(result)
 }
@@ -186,22 +166,11 @@ mod tests {
     }
 
     #[test]
-    fn session_values_are_written_back_under_moveo_context() {
-        let output = ToolOutput::new("ok", ()).with_session_value("order_number", "1000001");
-        let v = success_result(output, json!({"a": 1}));
-        assert_eq!(v["_meta"]["moveo/context"]["context"]["order_number"], "1000001");
-        assert_eq!(v["structuredContent"]["a"], 1);
-        let plain = success_result(ToolOutput::new("ok", ()), json!({}));
-        assert!(plain.get("_meta").is_none());
-    }
-
-    #[test]
-    fn extra_blocks_follow_the_text_and_null_structured_output_is_left_out() {
-        let output =
-            ToolOutput::new("", ()).with_content(json!({"type": "image", "data": "AA==", "mimeType": "image/png"}));
-        let v = success_result(output, Value::Null);
-        assert_eq!(v["content"].as_array().unwrap().len(), 1);
-        assert_eq!(v["content"][0]["type"], "image");
-        assert!(v.get("structuredContent").is_none());
+    fn an_input_required_result_carries_the_requests_and_the_state_to_echo() {
+        let mut requests = Map::new();
+        requests.insert("name".into(), json!({"method": "elicitation/create"}));
+        let v = input_required_result(requests.clone(), Some("s1".into()));
+        assert_eq!(v, json!({"resultType": "input_required", "inputRequests": requests, "requestState": "s1"}));
+        assert!(input_required_result(Map::new(), None).get("requestState").is_none());
     }
 }

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::engine::auth::Caller;
 use crate::engine::tools::texts::Lang;
-use crate::engine::tools::{CallContext, CallOutcome, ToolRegistry};
+use crate::engine::tools::{CallContext, CallOutcome, ToolRegistry, ToolResult};
 use crate::order_desk::seed::DataSet;
 use crate::order_desk::store::memory::MemoryStore;
 use crate::order_desk::store::{Order, OrderStatus};
@@ -63,5 +63,5 @@ impl Answer {
 pub(crate) async fn call(registry: &ToolRegistry, name: &str, arguments: Value, ctx: &CallContext) -> Answer {
     let running = registry.call(name, Some(arguments), ctx).expect("the tool is registered");
     let (result, outcome) = running.await;
-    Answer { result: result.unwrap_or_else(Value::String), outcome }
+    Answer { result: result.map_or_else(Value::String, ToolResult::into_value), outcome }
 }
