@@ -135,12 +135,16 @@ pub(crate) mod tests {
         if count > 2 {
             tools.register(Echo::<2>);
         }
-        let info = ServerInfo {
+        McpServer::new(test_info(), tools)
+    }
+
+    /// The server identity every protocol unit test uses.
+    pub(crate) fn test_info() -> ServerInfo {
+        ServerInfo {
             name: "test-server".into(),
             title: "Test".into(),
             version: "0.0.0".into(),
             instructions: "For tests.".into(),
-        };
-        McpServer::new(info, tools)
+        }
     }
 }

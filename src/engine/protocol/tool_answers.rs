@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use super::headers::{HeaderText, McpHeaders};
-use super::{Exchange, Handled, McpServer, Reply, ServerInfo, Status};
+use super::{Exchange, Handled, McpServer, Reply, Status};
 use crate::engine::tools::{Annotations, CallContext, Tool, ToolError, ToolOutput, ToolRegistry};
 
 /// The structured output, its fields in sorted order: a `Value` of it serialises them in the same
@@ -43,13 +43,7 @@ impl Tool for Lookup {
 fn server() -> McpServer {
     let mut tools = ToolRegistry::new();
     tools.register(Lookup);
-    let info = ServerInfo {
-        name: "test-server".into(),
-        title: "Test".into(),
-        version: "0.0.0".into(),
-        instructions: "For tests.".into(),
-    };
-    McpServer::new(info, tools)
+    McpServer::new(super::tests::test_info(), tools)
 }
 
 /// The legacy `CallToolResult` of [`Lookup`].
