@@ -8,7 +8,12 @@ the benchmark's Runtime API emulator against moto with a seeded 1k-order table, 
 after 100 warm-up invocations per call, N invocations are counted from /proc/PID/stat (clock
 ticks, so N of a few hundred or more).
 
-    .tools/aws/bin/python bench/cpusplit.py [--n 1000] BINARY [BINARY ...]
+    .tools/aws/bin/python bench/cpusplit.py [--n 1000] [--pin] BINARY [BINARY ...]
+
+--pin puts the function on CPU 0 and everything else (moto, the emulator in this process) on CPU
+1, as on Lambda, where the data store and the Runtime API run on other machines: moto's Python
+then no longer runs on the function's core between the request and the answer, evicting its
+caches (needs two CPUs).
 
 Prints one line per build and call: user, system and total µs per invocation.
 """
@@ -36,7 +41,12 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("binaries", nargs="+")
     p.add_argument("--n", type=int, default=1000, help="counted invocations per call (default 1000)")
+    p.add_argument("--pin", action="store_true", help="the function on CPU 0, moto and the emulator on CPU 1")
     args = p.parse_args()
+    if args.pin:
+        if len(os.sched_getaffinity(0)) < 2 or not {0, 1} <= os.sched_getaffinity(0):
+            p.error("--pin needs CPUs 0 and 1")
+        os.sched_setaffinity(0, {1})  # this process, and moto started below
     logs = tempfile.mkdtemp(prefix="cpusplit-")
     moto_port = free_port()
     moto = subprocess.Popen([sys.executable, os.path.join(BENCH, "moto_server.py"), "-H", "127.0.0.1",
@@ -57,10 +67,13 @@ def main():
         calls["initialize"] = INITIALIZE
         tick = 1e6 / os.sysconf("SC_CLK_TCK")
         print(f"{'build':<28} {'call':<30} {'user µs':>8} {'sys µs':>8} {'total µs':>9}  (n={args.n}, "
-              f"load average {os.getloadavg()[0]:.2f})")
+              f"load average {os.getloadavg()[0]:.2f}{', pinned' if args.pin else ''})")
         for binary in args.binaries:
             f = Function(os.path.basename(binary), binary)
             f.start(spawner, env, TABLE_SMALL)
+            if args.pin:
+                for task in os.listdir(f"/proc/{f.proc.pid}/task"):
+                    os.sched_setaffinity(int(task), {0})
             for what in CALLS:
                 for _ in range(100):
                     f.invoke(calls[what], what, True)
